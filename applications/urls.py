@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("", views.ApplyView.as_view(), name="apply"),
+    path("interviews/", views.InterviewsView.as_view(), name="interviews"),
+    path("international-graduates/", views.GraduatesView.as_view(), name="graduates"),
+]

@@ -1,0 +1,96 @@
+from django.contrib import admin
+
+from .models import Benefit, Pathway, PathwayItem, PathwayLeader, PathwaySection, Person, Program, Track
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "order"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "short_name", "order"]}),
+        ("Home page", {"fields": ["overview"]}),
+        (
+            "Section introductions",
+            {
+                "description": "The text at the top of each section's page. A blank line starts a new paragraph.",
+                "fields": [
+                    "sites_intro",
+                    "health_centers_intro",
+                    "electives_intro",
+                    "conferences_intro",
+                    "research_intro",
+                    "benefits_intro",
+                    "appointment",
+                ],
+            },
+        ),
+    ]
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ["name", "nrmp_number", "length_label", "match_via", "order"]
+    list_editable = ["order"]
+    list_filter = ["length_years"]
+    search_fields = ["name", "nrmp_number"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["match_via"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "credentials"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class PathwayLeaderInline(admin.TabularInline):
+    model = PathwayLeader
+    autocomplete_fields = ["person"]
+    extra = 0
+
+
+class PathwaySectionInline(admin.StackedInline):
+    model = PathwaySection
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "order", "body", "list_style", "closing"]
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Pathway)
+class PathwayAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "order"]
+    list_editable = ["order"]
+    list_filter = ["kind"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PathwayLeaderInline, PathwaySectionInline]
+
+
+class PathwayItemInline(admin.TabularInline):
+    model = PathwayItem
+    prepopulated_fields = {"slug": ["text"]}
+    fields = ["text", "slug", "order"]
+    extra = 0
+
+
+@admin.register(PathwaySection)
+class PathwaySectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "pathway", "list_style", "order"]
+    list_filter = ["pathway"]
+    search_fields = ["name", "body", "items__text"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["pathway"]
+    inlines = [PathwayItemInline]
+
+
+@admin.register(Benefit)
+class BenefitAdmin(admin.ModelAdmin):
+    list_display = ["text", "kind", "order"]
+    list_editable = ["order"]
+    list_filter = ["kind"]
+    search_fields = ["text"]
+    prepopulated_fields = {"slug": ["text"]}

@@ -1,0 +1,204 @@
+from django.db import models
+from django.urls import reverse
+
+from residency.models import ListItemModel, NameSlugModel, OrderedModel, SlugQuerySet
+
+
+class ProgramQuerySet(SlugQuerySet):
+    def current(self):
+        """The program this site publishes: the first one, by order."""
+        return self.order_by("order", "slug").first()
+
+
+class Program(NameSlugModel):
+    """The residency program this site publishes, with the text that introduces each section."""
+
+    short_name = models.CharField(max_length=100, help_text="Name used in running text, e.g. “Mass General”.")
+    overview = models.TextField(
+        help_text="The home page: how training is structured. A blank line starts a new paragraph."
+    )
+    sites_intro = models.TextField("continuity practice sites introduction", blank=True)
+    health_centers_intro = models.TextField("community health centers introduction", blank=True)
+    electives_intro = models.TextField("electives introduction", blank=True)
+    conferences_intro = models.TextField("conferences introduction", blank=True)
+    research_intro = models.TextField("research introduction", blank=True)
+    benefits_intro = models.TextField("benefits introduction", blank=True)
+    appointment = models.TextField(blank=True, help_text="How residents are appointed, shown with the benefits.")
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta(NameSlugModel.Meta):
+        pass
+
+
+class TrackQuerySet(SlugQuerySet):
+    def in_match(self):
+        """Tracks with their own NRMP number, as listed for Match participation."""
+        return self.exclude(nrmp_number="")
+
+
+class Track(NameSlugModel):
+    """A training track of the program, such as Categorical or Primary Care."""
+
+    nrmp_number = models.CharField(
+        "NRMP number",
+        max_length=20,
+        blank=True,
+        help_text="Program code used in the Match, e.g. 1261140C0. Leave blank for a track without its own.",
+    )
+    length_years = models.PositiveSmallIntegerField(
+        "length in years", null=True, blank=True, help_text="Length of training, to filter and compare."
+    )
+    length_label = models.CharField(
+        "length as shown",
+        max_length=200,
+        blank=True,
+        help_text="How the length is worded on the page, e.g. “3 years in duration”.",
+    )
+    match_via = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="matched through",
+        help_text="For a track without its own NRMP number: the track whose number applicants rank in the Match.",
+    )
+    summary = models.TextField(blank=True, help_text="What the track is. A blank line starts a new paragraph.")
+
+    objects = TrackQuerySet.as_manager()
+
+    class Meta(NameSlugModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nrmp_number"],
+                condition=~models.Q(nrmp_number=""),
+                name="track_unique_nrmp_number",
+            )
+        ]
+
+    def get_absolute_url(self):
+        return reverse("programs:track_detail", args=[self.slug])
+
+
+class Person(NameSlugModel):
+    """A physician who leads a pathway."""
+
+    credentials = models.CharField(max_length=100, blank=True, help_text="Degrees as shown, e.g. “MD, PhD”.")
+
+    class Meta(NameSlugModel.Meta):
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class PathwayQuerySet(SlugQuerySet):
+    def research(self):
+        return self.filter(kind=Pathway.Kind.RESEARCH)
+
+    def leadership(self):
+        return self.filter(kind=Pathway.Kind.LEADERSHIP)
+
+    def with_content(self):
+        """Everything a pathway page shows, fetched in a fixed number of queries."""
+        return self.prefetch_related(
+            models.Prefetch("leaderships", PathwayLeader.objects.select_related("person")),
+            models.Prefetch("sections", PathwaySection.objects.prefetch_related("items")),
+        )
+
+
+class Pathway(NameSlugModel):
+    """A research or leadership pathway, such as the Stanbury Physician-Scientist Pathway."""
+
+    class Kind(models.TextChoices):
+        RESEARCH = "research", "Research"
+        LEADERSHIP = "leadership", "Leadership"
+
+        def url_name(self):
+            return f"programs:{self.value}"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField(help_text="A blank line starts a new paragraph.")
+
+    objects = PathwayQuerySet.as_manager()
+
+    class Meta(NameSlugModel.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return reverse("programs:pathway_detail", args=[self.slug])
+
+    def get_kind_url(self):
+        return reverse(self.Kind(self.kind).url_name())
+
+
+class PathwayLeader(OrderedModel):
+    """A person leading a pathway, in the order the page names them."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="leaderships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="leaderships")
+
+    class Manager(models.Manager):
+        def get_by_natural_key(self, pathway_slug, person_slug):
+            return self.get(pathway__slug=pathway_slug, person__slug=person_slug)
+
+    objects = Manager()
+
+    class Meta:
+        ordering = ["order", "person__slug"]
+        constraints = [models.UniqueConstraint(fields=["pathway", "person"], name="pathway_leader_unique")]
+
+    def __str__(self):
+        return f"{self.person} leads {self.pathway}"
+
+    def natural_key(self):
+        return (self.pathway.slug, self.person.slug)
+
+    natural_key.dependencies = ["programs.pathway", "programs.person"]
+
+
+class PathwaySection(NameSlugModel):
+    """A headed part of a pathway page, with its text and an optional list."""
+
+    class ListStyle(models.TextChoices):
+        BULLETED = "bulleted", "Bulleted"
+        NUMBERED = "numbered", "Numbered"
+
+        @property
+        def html_tag(self):
+            return "ol" if self == self.NUMBERED else "ul"
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="sections")
+    body = models.TextField(blank=True, help_text="Text before the list. A blank line starts a new paragraph.")
+    list_style = models.CharField(max_length=20, choices=ListStyle.choices, default=ListStyle.BULLETED)
+    closing = models.TextField(blank=True, help_text="Text after the list, if any.")
+
+    class Meta(NameSlugModel.Meta):
+        pass
+
+    @property
+    def list_tag(self):
+        return self.ListStyle(self.list_style).html_tag
+
+
+class PathwayItem(ListItemModel):
+    """One entry in a pathway section's list, such as a goal or a key concept."""
+
+    section = models.ForeignKey(PathwaySection, on_delete=models.CASCADE, related_name="items")
+
+    class Meta(ListItemModel.Meta):
+        pass
+
+
+class Benefit(ListItemModel):
+    """A benefit every resident receives or has access to."""
+
+    class Kind(models.TextChoices):
+        PROVIDED = "provided", "Provided to each resident"
+        ACCESS = "access", "Full access for each resident"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta(ListItemModel.Meta):
+        pass

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Residency site administration"
+admin.site.site_title = "Residency site admin"
+admin.site.index_title = "Content"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("", include("programs.urls")),
+    path("sites/", include("sites.urls")),
+    path("curriculum/", include("curriculum.urls")),
+    path("apply/", include("applications.urls")),
+    path("admin/", admin.site.urls),
+]

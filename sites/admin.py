@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from .models import Practice
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ["name", "abbreviation", "track_names", "residents", "is_health_center", "order"]
+    list_editable = ["order"]
+    list_filter = ["is_health_center", "tracks"]
+    search_fields = ["name", "abbreviation", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["tracks"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "abbreviation", "order", "is_health_center"]}),
+        ("Residents", {"fields": ["tracks", "residents_label", "residents_min", "residents_max"]}),
+        (None, {"fields": ["description"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tracks")
+
+    @admin.display(description="Tracks")
+    def track_names(self, practice):
+        return ", ".join(track.name for track in practice.tracks.all())
+
+    @admin.display(description="Residents", ordering="residents_min")
+    def residents(self, practice):
+        return practice.residents_display

@@ -1,0 +1,67 @@
+from django.db import models
+from django.urls import reverse
+
+from programs.models import Track
+from residency.models import NameSlugModel, SlugQuerySet
+
+
+class PracticeQuerySet(SlugQuerySet):
+    def for_track(self, track):
+        return self.filter(tracks=track)
+
+    def health_centers(self):
+        return self.filter(is_health_center=True)
+
+    def with_tracks(self):
+        return self.prefetch_related("tracks")
+
+
+class Practice(NameSlugModel):
+    """A continuity practice site where residents hold their weekly clinic."""
+
+    abbreviation = models.CharField(max_length=20, blank=True, help_text="Short form, e.g. BMG.")
+    is_health_center = models.BooleanField(
+        "community health center",
+        default=False,
+        help_text="Tick for the community health centers, which are listed together on the sites page.",
+    )
+    tracks = models.ManyToManyField(Track, related_name="practices", help_text="Tracks whose residents train here.")
+    residents_label = models.CharField(
+        max_length=50,
+        default="Residents Placed",
+        help_text="Wording before the number of residents, e.g. “Residents Placed” or “Residents”.",
+    )
+    residents_min = models.PositiveSmallIntegerField(
+        "fewest residents", help_text="Lower end of the number of residents, e.g. 2 for “2-10”."
+    )
+    residents_max = models.PositiveSmallIntegerField(
+        "most residents",
+        null=True,
+        blank=True,
+        help_text="Upper end, e.g. 10 for “2-10”. Same as the fewest for an exact number; blank for “20+”.",
+    )
+    description = models.TextField(help_text="A blank line starts a new paragraph.")
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta(NameSlugModel.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(residents_max__isnull=True)
+                | models.Q(residents_max__gte=models.F("residents_min")),
+                name="practice_residents_range",
+                violation_error_message="The most residents cannot be fewer than the fewest.",
+            )
+        ]
+
+    def get_absolute_url(self):
+        return reverse("sites:practice_detail", args=[self.slug])
+
+    @property
+    def residents_display(self):
+        """The number of residents as the program shows it: “2-10”, “20+” or “60”."""
+        if self.residents_max is None:
+            return f"{self.residents_min}+"
+        if self.residents_max == self.residents_min:
+            return str(self.residents_min)
+        return f"{self.residents_min}-{self.residents_max}"

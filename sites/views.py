@@ -1,0 +1,23 @@
+from django.views.generic import DetailView, ListView
+
+from programs.views import ProgramPageMixin
+
+from .models import Practice
+
+
+class PracticeListView(ProgramPageMixin, ListView):
+    context_object_name = "practices"
+
+    def get_queryset(self):
+        return Practice.objects.with_tracks()
+
+    def get_context_data(self, **kwargs):
+        kwargs["health_centers"] = [practice for practice in self.object_list if practice.is_health_center]
+        return super().get_context_data(**kwargs)
+
+
+class PracticeDetailView(DetailView):
+    context_object_name = "practice"
+
+    def get_queryset(self):
+        return Practice.objects.with_tracks()
