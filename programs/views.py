@@ -16,8 +16,10 @@ class ProgramPageMixin(CurrentObjectMixin):
 
 
 class TrackListView(ListView):
-    model = Track
     context_object_name = "tracks"
+
+    def get_queryset(self):
+        return Track.objects.select_related("match_via")
 
 
 class TrackDetailView(DetailView):
@@ -27,7 +29,7 @@ class TrackDetailView(DetailView):
     def get_queryset(self):
         cycle = ApplicationCycle.objects.current()
         applications = TrackApplication.objects.filter(cycle=cycle).select_related("cycle")
-        return Track.objects.prefetch_related(
+        return Track.objects.select_related("match_via").prefetch_related(
             Prefetch("practices", Practice.objects.all()),
             Prefetch("applications", applications.prefetch_related("interview_dates")),
         )

@@ -39,7 +39,8 @@ def dump(app_label):
     text = serializers.serialize(
         "json", objects, indent=2, use_natural_foreign_keys=True, use_natural_primary_keys=True
     )
-    return text + "\n"
+    # Django ends indented output with a newline of its own; make sure of exactly one.
+    return text.rstrip("\n") + "\n"
 
 
 def export(directory):
