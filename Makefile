@@ -1,12 +1,20 @@
-# Two commands for a new user: `make run` and `make test`. Everything else is a step of those.
+# Two commands for a new user: `make run` and `make test`. Everything else is a step of those,
+# or the production configuration (`make serve`, `make bench`, `make test-postgres`).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Local development: debug pages, a throwaway secret key, the SQLite file in the project.
 DEV_ENV := DEBUG=1
+# The production settings on this machine. There is no TLS proxy locally, so the HTTPS-only
+# redirect and cookies are off; everything else (headers, caching, static files) is as deployed.
+PORT ?= 8000
+SERVE_ENV := SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 \
+	CSRF_COOKIE_SECURE=0 HOST=127.0.0.1 PORT=$(PORT)
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install run test lint format migrate load export clean
+.PHONY: install run test test-postgres lint format migrate load export serve bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +33,7 @@ load: migrate ## Load the content from fixtures/ (idempotent).
 	$(DEV_ENV) $(BIN)/python manage.py load_content
 
 run: load ## The site with its content at http://127.0.0.1:8000
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 export: install ## Write the current content back into fixtures/.
 	$(DEV_ENV) $(BIN)/python manage.py export_content
@@ -38,11 +46,23 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install ## Run the whole suite (SQLite) and the checks CI relies on.
+test: install ## Run the whole suite on SQLite, and the checks CI relies on.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
+
+test-postgres: install ## Run the whole suite on PostgreSQL (DATABASE_URL, default the local server).
+	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/python -m pytest
+
+serve: install ## The production configuration with gunicorn on 127.0.0.1:$(PORT).
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py load_content --if-empty
+	$(SERVE_ENV) $(BIN)/gunicorn --config gunicorn.conf.py residency.wsgi
+
+bench: install ## Requests per second and latency of each page against a floor endpoint.
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -1,10 +1,15 @@
-"""Shared fixtures: a test database holding the site's real content, and a coordinator's account."""
+"""Shared fixtures: a test database holding the site's real content, HTTPS clients, a coordinator."""
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.test import Client
 
-from residency import content
+from residency import content, pagecache
+
+# What the TLS-terminating proxy in front of the site adds to every request.
+HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
 
 
 @pytest.fixture(scope="session")
@@ -12,6 +17,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the content from fixtures/ once; each test's changes are rolled back after it."""
     with django_db_blocker.unblock():
         content.load(settings.CONTENT_FIXTURES_DIR)
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Each test starts with no cached pages, as a freshly started server would."""
+    cache.clear()
+    pagecache.forget()
+    yield
+    cache.clear()
+    pagecache.forget()
+
+
+@pytest.fixture
+def client():
+    """A browser reaching the site through the HTTPS proxy, as every visitor does in production."""
+    return Client(**HTTPS)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture

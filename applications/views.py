@@ -3,6 +3,7 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from programs.models import Track
+from residency.views import PublicPageMixin
 
 from .models import ApplicationCycle, GraduateRequirement, TrackApplication
 
@@ -26,7 +27,7 @@ class CycleMixin:
         return super().get_context_data(**kwargs)
 
 
-class ApplyView(CycleMixin, TemplateView):
+class ApplyView(PublicPageMixin, CycleMixin, TemplateView):
     template_name = "applications/apply.html"
     prefetch = (
         "letters",
@@ -45,7 +46,7 @@ class ApplyView(CycleMixin, TemplateView):
         return context
 
 
-class InterviewsView(CycleMixin, TemplateView):
+class InterviewsView(PublicPageMixin, CycleMixin, TemplateView):
     template_name = "applications/interviews.html"
     prefetch = (
         Prefetch(
@@ -56,7 +57,7 @@ class InterviewsView(CycleMixin, TemplateView):
     )
 
 
-class GraduatesView(CycleMixin, TemplateView):
+class GraduatesView(PublicPageMixin, CycleMixin, TemplateView):
     template_name = "applications/graduates.html"
     prefetch = (
         Prefetch(

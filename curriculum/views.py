@@ -1,11 +1,12 @@
 from django.views.generic import DetailView, ListView
 
 from programs.views import ProgramPageMixin
+from residency.views import PublicPageMixin
 
 from .models import Conference, ElectiveCategory, Rotation
 
 
-class RotationListView(ListView):
+class RotationListView(PublicPageMixin, ListView):
     """The curriculum's front page: inpatient and outpatient rotations."""
 
     model = Rotation
@@ -19,7 +20,7 @@ class RotationListView(ListView):
         return super().get_context_data(**kwargs)
 
 
-class ElectiveListView(ProgramPageMixin, ListView):
+class ElectiveListView(PublicPageMixin, ProgramPageMixin, ListView):
     context_object_name = "categories"
     template_name = "curriculum/elective_list.html"
 
@@ -32,9 +33,9 @@ class ConferenceQuerysetMixin:
         return Conference.objects.prefetch_related("formats")
 
 
-class ConferenceListView(ProgramPageMixin, ConferenceQuerysetMixin, ListView):
+class ConferenceListView(PublicPageMixin, ProgramPageMixin, ConferenceQuerysetMixin, ListView):
     context_object_name = "conferences"
 
 
-class ConferenceDetailView(ConferenceQuerysetMixin, DetailView):
+class ConferenceDetailView(PublicPageMixin, ConferenceQuerysetMixin, DetailView):
     context_object_name = "conference"

@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView, TemplateView
 
 from applications.models import ApplicationCycle, TrackApplication
-from residency.views import CurrentObjectMixin
+from residency.views import CurrentObjectMixin, PublicPageMixin
 from sites.models import Practice
 
 from .models import Benefit, Pathway, Program, Track
@@ -15,14 +15,14 @@ class ProgramPageMixin(CurrentObjectMixin):
     current_context_name = "program"
 
 
-class TrackListView(ListView):
+class TrackListView(PublicPageMixin, ListView):
     context_object_name = "tracks"
 
     def get_queryset(self):
         return Track.objects.select_related("match_via")
 
 
-class TrackDetailView(DetailView):
+class TrackDetailView(PublicPageMixin, DetailView):
     model = Track
     context_object_name = "track"
 
@@ -35,7 +35,7 @@ class TrackDetailView(DetailView):
         )
 
 
-class PathwayListView(ProgramPageMixin, ListView):
+class PathwayListView(PublicPageMixin, ProgramPageMixin, ListView):
     """Every pathway of one kind, each with all its content, on one page."""
 
     context_object_name = "pathways"
@@ -50,14 +50,14 @@ class PathwayListView(ProgramPageMixin, ListView):
         return super().get_context_data(**kwargs)
 
 
-class PathwayDetailView(DetailView):
+class PathwayDetailView(PublicPageMixin, DetailView):
     context_object_name = "pathway"
 
     def get_queryset(self):
         return Pathway.objects.with_content()
 
 
-class BenefitsView(ProgramPageMixin, TemplateView):
+class BenefitsView(PublicPageMixin, ProgramPageMixin, TemplateView):
     template_name = "programs/benefits.html"
 
     def get_context_data(self, **kwargs):

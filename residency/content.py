@@ -13,6 +13,8 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .pagecache import content_changed
+
 # The apps that hold content, parents first: sites and curriculum refer to programs' tracks,
 # applications to tracks too.
 CONTENT_APPS = ["programs", "sites", "curriculum", "applications"]
@@ -51,6 +53,11 @@ def export(directory):
     for app_label, path in zip(CONTENT_APPS, paths, strict=True):
         path.write_text(dump(app_label), encoding="utf-8")
     return paths
+
+
+def has_content():
+    """Whether any content has been loaded or entered."""
+    return any(model._default_manager.exists() for app in CONTENT_APPS for model in content_models(app))
 
 
 def _describe(position, raw):
@@ -101,6 +108,7 @@ def load(directory):
             deserialized.save_deferred_fields()
         except Exception as error:
             raise ContentError(f"{where}: {_reason(error)}") from error
+    content_changed()
     return count
 
 

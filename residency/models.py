@@ -66,3 +66,15 @@ class ListItemModel(OrderedModel):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class ContentVersion(models.Model):
+    """When the site's content last changed: the key of the page cache, shared by every server process."""
+
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self):
+        return f"Content changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -1,13 +1,16 @@
 """
 Settings for the residency site, read once from the environment (django-environ).
 
-Development: `make run` sets DEBUG=1, which supplies a throwaway secret key and local hosts.
-Production: set SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; DEBUG stays off by default.
+Development: `make run` sets DEBUG=1, which supplies a throwaway secret key and local hosts,
+and turns off the HTTPS-only settings. Production: set SECRET_KEY, ALLOWED_HOSTS and
+DATABASE_URL (and CACHE_URL for Redis); DEBUG stays off by default. README.md lists them all.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,24 +44,34 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Third party
+    "axes",
     # Local
     "programs",
     "sites",
     "curriculum",
     "applications",
-    # The project package: shared model bases, the content commands, the coordinators' group.
+    # The project package: shared model bases, the content commands and page cache, the coordinators' group.
     "residency",
 ]
 
 MIDDLEWARE = [
+    # Answers /healthz before host checks and the HTTPS redirect, so a load balancer can ask plainly.
+    "residency.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag from the content and 304 answers to conditional requests.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its "locked" answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "residency.urls"
@@ -83,16 +96,50 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "residency.wsgi.application"
 
-# SQLite in the project folder unless DATABASE_URL names another database.
+# SQLite in the project folder unless DATABASE_URL names another database (PostgreSQL in production).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Local memory unless CACHE_URL names a shared cache (redis://host:6379/0 in production).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://residency-pages")}
+
+# Whole public pages are cached until the content changes; CDNs and proxies may keep them this long.
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=24 * 60 * 60)
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
+# How often each server process asks the database whether the content changed (seconds).
+CONTENT_VERSION_CHECK_SECONDS = env.float("CONTENT_VERSION_CHECK_SECONDS", default=1.0)
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses logins from an address with too many recent failures.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Admin lives at a path of the deployment's choosing.
+ADMIN_URL = env("ADMIN_URL", default="admin/")
+if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
+    raise ImproperlyConfigured("ADMIN_URL is a path like 'staff-only/': no leading slash, one trailing slash.")
+
+# Failed admin logins: after 5 from one address, that address waits 15 minutes (a cool-off, not a lock).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "429.html"
+# Behind a proxy, the client's address is the last one the proxies add to X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 LANGUAGE_CODE = "en-us"
 # The program's dates and times (the application deadline) are Eastern.
@@ -103,6 +150,78 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed files with hashed names, which whitenoise serves with a far-future, immutable cache header.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # Where `load_content` reads and `export_content` writes the site's content.
 CONTENT_FIXTURES_DIR = BASE_DIR / "fixtures"
+
+# The floor endpoint `make bench` compares pages with; off unless benchmarking.
+BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
+
+# --- Security -------------------------------------------------------------------------------
+# Production sits behind a proxy that ends TLS and says so in X-Forwarded-Proto; it must strip
+# that header from clients' requests.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS-only settings are on unless DEBUG; each can be set on its own.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 63072000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Everything from this site only: no inline script or style anywhere, the admin included.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Browser features the site never uses, turned off for it and anything it could embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ]
+}
+
+# Requests: refuse bodies and forms far beyond anything the admin sends.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Bad requests (bad Host headers, broken paths) are the client's doing: a warning, not an error.
+    "loggers": {"django.security.DisallowedHost": {"level": "WARNING"}},
+}

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,5 +14,10 @@ urlpatterns = [
     path("sites/", include("sites.urls")),
     path("curriculum/", include("curriculum.urls")),
     path("apply/", include("applications.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+if settings.BENCHMARK_FLOOR:
+    urlpatterns.append(path("_floor/<int:size>/", views.floor, name="floor"))
+
+handler500 = "residency.views.server_error"

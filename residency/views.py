@@ -1,10 +1,35 @@
-"""Site-wide views: the home page and what several apps' views share."""
+"""Site-wide views: the home page, error pages, and what every public page shares."""
 
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.template import loader
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
 from curriculum.models import Rotation
 from programs.models import Program, Track
+
+from . import pagecache
+from .context_processors import navigation
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class PublicPageMixin:
+    """
+    A page for applicants: read-only, the same for everyone, cached whole until the content changes.
+
+    Other methods answer 405 (the CSRF check is skipped because nothing here accepts a form).
+    """
+
+    http_method_names = ["get", "head", "options"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return super().dispatch(request, *args, **kwargs)
+        return pagecache.cached_response(
+            request, lambda: super(PublicPageMixin, self).dispatch(request, *args, **kwargs)
+        )
 
 
 class CurrentObjectMixin:
@@ -24,7 +49,7 @@ class CurrentObjectMixin:
         return super().get_context_data(**kwargs)
 
 
-class HomeView(CurrentObjectMixin, TemplateView):
+class HomeView(PublicPageMixin, CurrentObjectMixin, TemplateView):
     template_name = "home.html"
     current_model = Program
     current_context_name = "program"
@@ -33,3 +58,16 @@ class HomeView(CurrentObjectMixin, TemplateView):
         kwargs["tracks"] = Track.objects.all()
         kwargs["rotations"] = Rotation.objects.all()
         return super().get_context_data(**kwargs)
+
+
+def server_error(request):
+    """The 500 page, drawn without the database, which may be the thing that failed."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render(navigation(request)))
+
+
+def floor(request, size):
+    """A constant response of `size` bytes through the whole middleware stack: what `make bench` compares with."""
+    if not settings.BENCHMARK_FLOOR or size > 1_000_000:
+        raise Http404
+    return HttpResponse(b"x" * size, content_type="text/html; charset=utf-8")

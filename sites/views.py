@@ -1,11 +1,12 @@
 from django.views.generic import DetailView, ListView
 
 from programs.views import ProgramPageMixin
+from residency.views import PublicPageMixin
 
 from .models import Practice
 
 
-class PracticeListView(ProgramPageMixin, ListView):
+class PracticeListView(PublicPageMixin, ProgramPageMixin, ListView):
     context_object_name = "practices"
 
     def get_queryset(self):
@@ -16,7 +17,7 @@ class PracticeListView(ProgramPageMixin, ListView):
         return super().get_context_data(**kwargs)
 
 
-class PracticeDetailView(DetailView):
+class PracticeDetailView(PublicPageMixin, DetailView):
     context_object_name = "practice"
 
     def get_queryset(self):

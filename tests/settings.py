@@ -1,11 +1,18 @@
-"""Settings for the test suite: the site's own settings, with a test secret and fast hashing."""
+"""Settings for the test suite: the production settings, with a test secret and fast hashing."""
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-secret-key")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the-deploy-checks-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from residency.settings import *  # noqa: E402, F403
 
 # Hashing passwords slowly protects real accounts; tests only need it to be correct.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests don't run collectstatic; the manifest storage is tested on its own (tests/test_static.py).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+
+# One test process: it sees its own content changes at once, and a page's query count holds
+# no periodic look-up of the content version.
+CONTENT_VERSION_CHECK_SECONDS = 3600

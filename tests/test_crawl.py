@@ -88,7 +88,7 @@ def site(django_db_blocker):
     from django.test import Client
 
     with django_db_blocker.unblock():
-        return crawl(Client())
+        return crawl(Client(HTTP_X_FORWARDED_PROTO="https"))
 
 
 def test_every_page_reached_answers_ok(site):

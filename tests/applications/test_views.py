@@ -36,7 +36,9 @@ def test_multi_program_rules_are_worded_from_the_stored_rules(client):
     assert "If you select the Physician Scientist Program, Neuro-Preliminary Track or Preliminary Track" in text
 
     # A coordinator makes the Neuro-Preliminary track combinable: the sentences follow.
-    TrackApplication.objects.filter(track__slug="neuro-preliminary").update(is_exclusive=False)
+    neuro = TrackApplication.objects.get(track__slug="neuro-preliminary")
+    neuro.is_exclusive = False
+    neuro.save()
     text = client.get(reverse("applications:apply")).text
     assert (
         "Applicants can apply for the Categorical, Primary Care and Neuro-Preliminary programs simultaneously." in text
@@ -46,7 +48,9 @@ def test_multi_program_rules_are_worded_from_the_stored_rules(client):
 
 
 def test_without_exclusive_tracks_no_restriction_is_shown(client):
-    TrackApplication.objects.update(is_exclusive=False)
+    for application in TrackApplication.objects.all():
+        application.is_exclusive = False
+        application.save()
     assert "Restrictions:" not in client.get(reverse("applications:apply")).text
 
 

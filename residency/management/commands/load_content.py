@@ -13,8 +13,16 @@ class Command(BaseCommand):
             default=settings.CONTENT_FIXTURES_DIR,
             help="Folder holding the fixture files (default: the project's fixtures/).",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only into a database that has no content yet (for start-up scripts).",
+        )
 
-    def handle(self, *args, fixtures, **options):
+    def handle(self, *args, fixtures, if_empty, **options):
+        if if_empty and content.has_content():
+            self.stdout.write("The database already has content; nothing loaded.")
+            return
         try:
             count = content.load(fixtures)
         except content.ContentError as error:

@@ -1,0 +1,33 @@
+"""gunicorn settings for a small machine; `make serve` and the Docker image use them. PORT picks the port."""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+
+# Two workers per core plus one, the usual starting point for sync workers on a database-backed site.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+
+# Recycle workers now and then, at staggered moments, so a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+
+# Load the application once in the master: faster worker starts and shared memory.
+preload_app = True
+
+# Logs to stdout and stderr, for the container runtime or systemd to collect.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# Refuse oversized request lines and headers before Django sees them.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# Trust X-Forwarded-* only from the proxy in front (comma-separated addresses; default: loopback).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
