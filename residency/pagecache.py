@@ -52,7 +52,8 @@ def forget():
 
 
 def _key(request, version):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # No public page reads its query string, so it is left out: junk parameters cannot fill the cache.
+    path = hashlib.sha256(request.path.encode()).hexdigest()
     return f"page:{version.timestamp()}:{request.method == 'HEAD'}:{path}"
 
 
