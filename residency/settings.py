@@ -223,5 +223,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # Bad requests (bad Host headers, broken paths) are the client's doing: a warning, not an error.
-    "loggers": {"django.security.DisallowedHost": {"level": "WARNING"}},
+    "loggers": {
+        "django.security.DisallowedHost": {"level": "WARNING"},
+        # django-axes reports each login at INFO; its warnings (lockouts) are what matter.
+        "axes": {"level": "WARNING"},
+    },
 }

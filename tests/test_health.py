@@ -1,0 +1,75 @@
+"""/healthz tells a load balancer whether the site can answer; the 500 page shows even with the database down."""
+
+import json
+import os
+import subprocess
+import sys
+from http import HTTPStatus
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == HTTPStatus.OK
+    assert response.content == b"ok\n"
+    assert "no-cache" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+def test_healthz_answers_over_plain_http_and_any_host():
+    from django.test import Client
+
+    # A load balancer or the container's health check asks by address, without the proxy's header.
+    response = Client(HTTP_HOST="10.0.0.5:8000").get("/healthz")
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_healthz_is_never_cached(client):
+    client.get("/healthz")
+    assert "no-store" in client.get("/healthz")["Cache-Control"]
+
+
+# Run in a fresh process whose DATABASE_URL points at a port where no database listens.
+DATABASE_DOWN = """
+import json, django
+django.setup()
+from django.test import Client
+client = Client(raise_request_exception=False, HTTP_X_FORWARDED_PROTO="https")
+health = client.get("/healthz")
+page = client.get("/apply/")
+print(json.dumps({
+    "health": health.status_code, "health_cache": health["Cache-Control"],
+    "page": page.status_code, "page_text": page.content.decode(),
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def database_down():
+    env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        DATABASE_URL="postgres://postgres@127.0.0.1:9/unreachable",
+        CONN_MAX_AGE="0",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", DATABASE_DOWN], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_healthz_answers_503_when_the_database_does_not(database_down):
+    assert database_down["health"] == HTTPStatus.SERVICE_UNAVAILABLE
+    assert "no-store" in database_down["health_cache"]
+
+
+def test_the_500_page_renders_in_the_sites_layout_without_the_database(database_down):
+    assert database_down["page"] == HTTPStatus.INTERNAL_SERVER_ERROR
+    text = database_down["page_text"]
+    assert "Something went wrong" in text
+    assert 'href="/apply/"' in text  # the site's navigation
+    assert "css/site.css" in text
