@@ -54,7 +54,7 @@ def forget():
 def _key(request, version):
     # No public page reads its query string, so it is left out: junk parameters cannot fill the cache.
     path = hashlib.sha256(request.path.encode()).hexdigest()
-    return f"page:{version.timestamp()}:{request.method == 'HEAD'}:{path}"
+    return f"page:{version.timestamp()}:{path}"
 
 
 def cached_response(request, render):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from residency.content import CONTENT_APPS
 from sites.models import Practice
+from tests.forms import practice_form
 
 pytestmark = pytest.mark.django_db
 
@@ -60,17 +61,12 @@ def test_search_and_filters_work_on_the_sites_list(coordinator_client):
 
 def test_coordinator_edit_of_a_site_shows_on_the_public_page(client, coordinator_client):
     practice = Practice.objects.get(slug="beacon-hill-primary-care")
-    data = {
-        "name": practice.name,
-        "slug": practice.slug,
-        "abbreviation": "",
-        "order": practice.order,
-        "tracks": [track.pk for track in practice.tracks.all()],
-        "residents_label": "Residents Placed",
-        "residents_min": 4,
-        "residents_max": 12,
-        "description": "Beacon Hill Primary Care now also offers evening hours.",
-    }
+    data = practice_form(
+        practice,
+        residents_min=4,
+        residents_max=12,
+        description="Beacon Hill Primary Care now also offers evening hours.",
+    )
     response = coordinator_client.post(reverse("admin:sites_practice_change", args=[practice.pk]), data)
     assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].errors
 
@@ -81,16 +77,7 @@ def test_coordinator_edit_of_a_site_shows_on_the_public_page(client, coordinator
 
 def test_coordinator_gets_a_clear_error_for_an_impossible_range(coordinator_client):
     practice = Practice.objects.get(slug="beacon-hill-primary-care")
-    data = {
-        "name": practice.name,
-        "slug": practice.slug,
-        "order": 1,
-        "tracks": [track.pk for track in practice.tracks.all()],
-        "residents_label": "Residents Placed",
-        "residents_min": 10,
-        "residents_max": 2,
-        "description": "x",
-    }
+    data = practice_form(practice, residents_min=10, residents_max=2)
     response = coordinator_client.post(reverse("admin:sites_practice_change", args=[practice.pk]), data)
     assert response.status_code == HTTPStatus.OK
     assert "The most residents cannot be fewer than the fewest." in response.text

@@ -11,6 +11,7 @@ from django.urls import reverse
 from residency import pagecache
 from residency.models import ContentVersion
 from sites.models import Practice
+from tests.forms import practice_form
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +28,7 @@ def test_a_public_page_is_served_from_the_cache_the_second_time(client, django_a
 def test_a_coordinators_admin_edit_shows_on_the_next_request(client, coordinator_client):
     assert "walk-in clinic" in client.get(SITE_URL).text  # now cached
     practice = Practice.objects.get(slug="chelsea-healthcare-center")
-    data = {
-        "name": practice.name,
-        "slug": practice.slug,
-        "order": practice.order,
-        "is_health_center": "on",
-        "tracks": [track.pk for track in practice.tracks.all()],
-        "residents_label": practice.residents_label,
-        "residents_min": practice.residents_min,
-        "residents_max": practice.residents_max,
-        "description": "Chelsea now runs an evening clinic.",
-    }
+    data = practice_form(practice, description="Chelsea now runs an evening clinic.")
     assert coordinator_client.post(reverse("admin:sites_practice_change", args=[practice.pk]), data).status_code == 302
     assert "Chelsea now runs an evening clinic." in client.get(SITE_URL).text
     # Pages that list the site change too.
