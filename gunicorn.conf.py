@@ -29,5 +29,9 @@ limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
 
+# No runtime control socket: it would be shared by every gunicorn of the same user, and the
+# container's user has no home to put it in.
+control_socket_disable = True
+
 # Trust X-Forwarded-* only from the proxy in front (comma-separated addresses; default: loopback).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -68,7 +68,11 @@ def cached_response(request, render):
             response = response.render()
         if response.status_code == 200:
             response["Last-Modified"] = http_date(version.timestamp())
-            patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+            # Browsers check back every time (a cheap 304 while nothing changed), so a coordinator sees
+            # an edit at once; CDNs and proxies may keep the page briefly.
+            patch_cache_control(
+                response, public=True, max_age=0, must_revalidate=True, s_maxage=settings.PAGE_SHARED_MAX_AGE
+            )
             set_response_etag(response)
             cache.set(key, response, settings.PAGE_CACHE_TIMEOUT)
     return response

@@ -105,9 +105,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Local memory unless CACHE_URL names a shared cache (redis://host:6379/0 in production).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://residency-pages")}
 
-# Whole public pages are cached until the content changes; CDNs and proxies may keep them this long.
+# Whole public pages are cached until the content changes (or this many seconds pass).
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=24 * 60 * 60)
-PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
+# CDNs and proxies may keep a public page this long (s-maxage); browsers revalidate every time.
+PAGE_SHARED_MAX_AGE = env.int("PAGE_SHARED_MAX_AGE", default=60)
 # How often each server process asks the database whether the content changed (seconds).
 CONTENT_VERSION_CHECK_SECONDS = env.float("CONTENT_VERSION_CHECK_SECONDS", default=1.0)
 

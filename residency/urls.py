@@ -15,6 +15,7 @@ urlpatterns = [
     path("curriculum/", include("curriculum.urls")),
     path("apply/", include("applications.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("favicon.ico", views.favicon),
 ]
 
 if settings.BENCHMARK_FLOOR:

@@ -1,7 +1,8 @@
 """Site-wide views: the home page, error pages, and what every public page shares."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.template import loader
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -64,6 +65,11 @@ def server_error(request):
     """The 500 page, drawn without the database, which may be the thing that failed."""
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render(navigation(request)))
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page, the admin's included: send them to the site's icon."""
+    return HttpResponsePermanentRedirect(staticfiles_storage.url("favicon.svg"))
 
 
 def floor(request, size):

@@ -47,3 +47,11 @@ def test_stylesheet_is_compressed(collected):
 def test_admin_static_files_are_collected_too(collected):
     root, _ = collected
     assert list((root / "admin" / "js").glob("SelectFilter2.*.js"))
+
+
+@pytest.mark.django_db
+def test_browsers_asking_for_favicon_ico_get_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/static/favicon.svg"
+    assert client.get("/").content.count(b'rel="icon"') == 1
