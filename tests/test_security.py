@@ -1,4 +1,4 @@
-"""Behind the TLS proxy every page carries the hardened headers; plain HTTP is sent to HTTPS; admin logins are throttled."""
+"""Behind the TLS proxy every page carries hardened headers; plain HTTP goes to HTTPS; admin logins are throttled."""
 
 import os
 import secrets
