@@ -74,6 +74,14 @@ class ApplicationCycle(NameSlugModel):
         if self.deadline and timezone.is_naive(self.deadline):
             raise ValidationError({"deadline": "Give the deadline with its time zone."})
 
+    def tracks_by_rule(self):
+        """The tracks open to application, split into those that may be applied to together and those alone."""
+        applications = list(self.track_applications.all())
+        return (
+            [application for application in applications if not application.is_exclusive],
+            [application for application in applications if application.is_exclusive],
+        )
+
     @property
     def letters_required(self):
         """The total of letters required: the least of each kind, added up."""
@@ -105,12 +113,6 @@ class LetterRequirement(ListItemModel):
 class TrackApplicationQuerySet(models.QuerySet):
     def get_by_natural_key(self, cycle_slug, track_slug):
         return self.get(cycle__slug=cycle_slug, track__slug=track_slug)
-
-    def combinable(self):
-        return self.filter(is_exclusive=False)
-
-    def exclusive(self):
-        return self.filter(is_exclusive=True)
 
 
 class TrackApplication(OrderedModel):

@@ -94,12 +94,6 @@ class Person(NameSlugModel):
 
 
 class PathwayQuerySet(SlugQuerySet):
-    def research(self):
-        return self.filter(kind=Pathway.Kind.RESEARCH)
-
-    def leadership(self):
-        return self.filter(kind=Pathway.Kind.LEADERSHIP)
-
     def with_content(self):
         """Everything a pathway page shows, fetched in a fixed number of queries."""
         return self.prefetch_related(

@@ -3,7 +3,6 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from applications.models import ApplicationCycle, TrackApplication
 from residency.views import CurrentObjectMixin, PublicPageMixin
-from sites.models import Practice
 
 from .models import Benefit, Pathway, Program, Track
 
@@ -23,14 +22,13 @@ class TrackListView(PublicPageMixin, ListView):
 
 
 class TrackDetailView(PublicPageMixin, DetailView):
-    model = Track
     context_object_name = "track"
 
     def get_queryset(self):
         cycle = ApplicationCycle.objects.current()
         applications = TrackApplication.objects.filter(cycle=cycle).select_related("cycle")
         return Track.objects.select_related("match_via").prefetch_related(
-            Prefetch("practices", Practice.objects.all()),
+            "practices",
             Prefetch("applications", applications.prefetch_related("interview_dates")),
         )
 

@@ -6,12 +6,6 @@ from residency.models import NameSlugModel, SlugQuerySet
 
 
 class PracticeQuerySet(SlugQuerySet):
-    def for_track(self, track):
-        return self.filter(tracks=track)
-
-    def health_centers(self):
-        return self.filter(is_health_center=True)
-
     def with_tracks(self):
         return self.prefetch_related("tracks")
 
