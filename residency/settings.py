@@ -76,6 +76,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "residency.urls"
 
+# Database sessions, refusing malformed keys from cookies before they reach the database.
+SESSION_ENGINE = "residency.sessions"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -221,11 +224,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "null": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # Bad requests (bad Host headers, broken paths) are the client's doing: a warning, not an error.
+    # Requests with a Host not in ALLOWED_HOSTS (scanners) get their 400; they are not the site's errors.
     "loggers": {
-        "django.security.DisallowedHost": {"level": "WARNING"},
+        "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
         # django-axes reports each login at INFO; its warnings (lockouts) are what matter.
         "axes": {"level": "WARNING"},
     },

@@ -4,10 +4,6 @@ from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "Residency site administration"
-admin.site.site_title = "Residency site admin"
-admin.site.index_title = "Content"
-
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("", include("programs.urls")),
