@@ -5,16 +5,18 @@ import os
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 
-# Two workers per core plus one, the usual starting point for sync workers on a database-backed site.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# One worker per core plus one: pages come from the cache, so the work is CPU, and more processes
+# than that only add switching (measured with `make bench`, docs/performance.md).
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
 
 # Recycle workers now and then, at staggered moments, so a slow leak cannot grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Rarely: a new worker starts with an empty local page cache (unless CACHE_URL is Redis).
+max_requests = 20000
+max_requests_jitter = 2000
 
 # Load the application once in the master: faster worker starts and shared memory.
 preload_app = True

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.template import loader
-from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
@@ -15,7 +14,6 @@ from . import pagecache
 from .context_processors import navigation
 
 
-@method_decorator(csrf_exempt, name="dispatch")
 class PublicPageMixin:
     """
     A page for applicants: read-only, the same for everyone, cached whole until the content changes.
@@ -24,6 +22,11 @@ class PublicPageMixin:
     """
 
     http_method_names = ["get", "head", "options"]
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # Wrapped once here rather than with method_decorator, which re-wraps on every request.
+        return csrf_exempt(super().as_view(**initkwargs))
 
     def dispatch(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
