@@ -30,24 +30,10 @@ import queries
 import report
 import server
 
-PAGES = [
-    "/",
-    "/tracks/",
-    "/tracks/categorical/",
-    "/curriculum/",
-    "/curriculum/electives/",
-    "/curriculum/conferences/",
-    "/curriculum/conferences/case-conference/",
-    "/sites/",
-    "/sites/chelsea-healthcare-center/",
-    "/research/",
-    "/leadership/",
-    "/pathways/leadership-program/",
-    "/benefits/",
-    "/apply/",
-    "/apply/interviews/",
-    "/apply/international-graduates/",
-]
+sys.path.insert(0, str(server.ROOT))
+from residency.pages import MAIN_PAGES  # noqa: E402
+
+PAGES = MAIN_PAGES
 CONNECTIONS = 32
 SOAK_CONNECTIONS = 64
 

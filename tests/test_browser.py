@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from residency.pages import MAIN_PAGES
+
 try:
     from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
@@ -50,24 +52,6 @@ PASSWORD = secrets.token_urlsafe(16)
 # What the TLS-terminating proxy adds to every request; gunicorn trusts it from 127.0.0.1.
 HTTPS = {"X-Forwarded-Proto": "https"}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-PUBLIC_PAGES = [
-    "/",
-    "/tracks/",
-    "/tracks/categorical/",
-    "/curriculum/",
-    "/curriculum/electives/",
-    "/curriculum/conferences/",
-    "/curriculum/conferences/case-conference/",
-    "/sites/",
-    "/sites/chelsea-healthcare-center/",
-    "/research/",
-    "/leadership/",
-    "/pathways/leadership-program/",
-    "/benefits/",
-    "/apply/",
-    "/apply/interviews/",
-    "/apply/international-graduates/",
-]
 SCREENSHOT = Path(tempfile.gettempdir()) / "residency-browser" / "apply-interviews-phone.png"
 
 
@@ -329,7 +313,7 @@ def test_pages_reach_the_browser_with_a_strict_content_security_policy(page, pat
 
 
 def test_public_pages_are_readable_on_a_phone(phone, problems):
-    for path in PUBLIC_PAGES:
+    for path in MAIN_PAGES:
         response = phone.goto(path)
         assert response.status == 200, path
         layout = phone.evaluate(
