@@ -5,7 +5,10 @@ from residency import content
 
 
 class Command(BaseCommand):
-    help = "Load the site's content from the fixtures, in one transaction; loading twice changes nothing."
+    help = (
+        "Make the site's content exactly what the fixtures hold (adding, changing and deleting), "
+        "in one transaction; loading twice changes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -18,13 +21,25 @@ class Command(BaseCommand):
             action="store_true",
             help="Load only into a database that has no content yet (for start-up scripts).",
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Say what would be added, changed and deleted, and change nothing.",
+        )
 
-    def handle(self, *args, fixtures, if_empty, **options):
+    def handle(self, *args, fixtures, if_empty, dry_run, **options):
         if if_empty and content.has_content():
             self.stdout.write("The database already has content; nothing loaded.")
             return
         try:
-            count = content.load(fixtures)
+            summary = content.load(fixtures, dry_run=dry_run)
         except content.ContentError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
-        self.stdout.write(self.style.SUCCESS(f"Loaded {count} objects from {fixtures}."))
+        if options["verbosity"] > 1:
+            for verb, keys in [("add", summary.added), ("change", summary.changed), ("delete", summary.deleted)]:
+                for label, key in keys:
+                    self.stdout.write(f"  {verb} {label} {'/'.join(key)}")
+        if dry_run:
+            self.stdout.write(f"Dry run, nothing changed. Loading {fixtures} would give: {summary}.")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Loaded {fixtures}: {summary}."))
