@@ -3,7 +3,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from programs.models import Track
 from residency.models import ListItemModel, NameSlugModel, OrderedModel, SlugQuerySet
 
 
@@ -30,7 +29,7 @@ class ApplicationCycle(NameSlugModel):
         max_length=200, blank=True, help_text="The guidance the letter rules follow, e.g. “COVID-era AAIM guidelines”."
     )
     letters_tracks = models.ManyToManyField(
-        Track, related_name="+", blank=True, help_text="Tracks whose applicants need the letters listed."
+        "programs.Track", related_name="+", blank=True, help_text="Tracks whose applicants need the letters listed."
     )
     letters_max_in_eras = models.PositiveSmallIntegerField(
         "most letters ERAS transmits", help_text="A maximum of this many letters can be transmitted through ERAS."
@@ -114,12 +113,16 @@ class TrackApplicationQuerySet(models.QuerySet):
     def get_by_natural_key(self, cycle_slug, track_slug):
         return self.get(cycle__slug=cycle_slug, track__slug=track_slug)
 
+    def of_current_cycle(self):
+        """The tracks' rules in the cycle the application pages show."""
+        return self.filter(cycle=ApplicationCycle.objects.current()).select_related("cycle")
+
 
 class TrackApplication(OrderedModel):
     """How applicants apply to one track in a cycle: alone or together with others, and its interview dates."""
 
     cycle = models.ForeignKey(ApplicationCycle, on_delete=models.CASCADE, related_name="track_applications")
-    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="applications")
+    track = models.ForeignKey("programs.Track", on_delete=models.PROTECT, related_name="applications")
     application_name = models.CharField(
         max_length=200, help_text="How the application page names it, e.g. “Physician Scientist Program”."
     )
@@ -224,9 +227,6 @@ class GraduateRequirement(ListItemModel):
         help_text="Shown indented under this requirement.",
     )
     date = models.DateField(null=True, blank=True, help_text="Shown after the text, e.g. a certification deadline.")
-
-    class Meta(ListItemModel.Meta):
-        pass
 
     def clean(self):
         if self.parent_id and self.parent.cycle_id != self.cycle_id:

@@ -22,6 +22,7 @@ class CycleMixin(CurrentObjectMixin):
 
 
 class ApplyView(PublicPageMixin, CycleMixin, TemplateView):
+    nav_label = "Apply"
     template_name = "applications/apply.html"
     prefetch = (
         "letters",
@@ -40,6 +41,7 @@ class ApplyView(PublicPageMixin, CycleMixin, TemplateView):
 
 
 class InterviewsView(PublicPageMixin, CycleMixin, TemplateView):
+    nav_label = "Interviews"
     template_name = "applications/interviews.html"
     prefetch = (
         Prefetch(
@@ -51,6 +53,7 @@ class InterviewsView(PublicPageMixin, CycleMixin, TemplateView):
 
 
 class GraduatesView(PublicPageMixin, CycleMixin, TemplateView):
+    nav_label = "International graduates"
     template_name = "applications/graduates.html"
     prefetch = (
         Prefetch(

@@ -32,6 +32,19 @@ def count_queries(env, paths):
     return counts
 
 
+def main_pages(env):
+    """One page of each kind, from the site's one list of public pages and the benchmark's database."""
+    _setup_django(env)
+    from django.db import connections
+
+    from residency import pages
+
+    try:
+        return pages.main_pages()
+    finally:
+        connections.close_all()
+
+
 def _setup_django(env):
     """Configure Django in this process from `env` (DJANGO_SETTINGS_MODULE, DATABASE_URL and the rest)."""
     os.environ.update(env)

@@ -30,10 +30,6 @@ import queries
 import report
 import server
 
-sys.path.insert(0, str(server.ROOT))
-from residency.pages import MAIN_PAGES  # noqa: E402
-
-PAGES = MAIN_PAGES
 CONNECTIONS = 32
 SOAK_CONNECTIONS = 64
 
@@ -120,17 +116,18 @@ def measure(plan, port, path):
 
 def benchmark(plan, port, env):
     """Fetch the pages, count their queries, warm up, measure each page and the floor, then the error run."""
-    sizes = fetch_sizes(port, PAGES)
+    paths = queries.main_pages(env)
+    sizes = fetch_sizes(port, paths)
     floor_size = round(statistics.mean(sizes.values()))
     floor_path = f"/_floor/{floor_size}/"
     progress("counting queries per page (Django test client, in this process)")
-    query_counts = queries.count_queries(env, [*PAGES, floor_path])
-    warmup_errors = warm_up(plan, port, [*PAGES, floor_path])
+    query_counts = queries.count_queries(env, [*paths, floor_path])
+    warmup_errors = warm_up(plan, port, [*paths, floor_path])
     # The floor is measured again just before each page, and each page is compared with that run:
     # on a shared or throttled machine, throughput drifts over minutes, and a pair a few seconds
     # apart sees the same machine.
     floors, pages = [], []
-    for path in PAGES:
+    for path in paths:
         floor_result = measure(plan, port, floor_path)
         floors.append(floor_result)
         result = measure(plan, port, path)
@@ -140,7 +137,7 @@ def benchmark(plan, port, env):
     median_floor = sorted(floors, key=lambda floor_result: floor_result.requests_per_second)[len(floors) // 2]
     floor = report.Row(floor_path, floor_size, query_counts[floor_path], median_floor)
     progress(f"error run: {SOAK_CONNECTIONS} connections over all pages ({plan.soak_seconds} s)")
-    soak = loadgen.run_load(plan.tool, port, PAGES, SOAK_CONNECTIONS, plan.soak_seconds)
+    soak = loadgen.run_load(plan.tool, port, paths, SOAK_CONNECTIONS, plan.soak_seconds)
     return Results(pages, floor, floors, soak, warmup_errors)
 
 

@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 
 from residency.formats import clock, clock_range
-from residency.models import ListItemModel, NameSlugModel
+from residency.models import ListItemModel, NameSlugModel, SlugQuerySet
 
 
 class Rotation(NameSlugModel):
@@ -15,9 +15,6 @@ class Rotation(NameSlugModel):
     setting = models.CharField(max_length=20, choices=Setting.choices)
     abbreviation = models.CharField(max_length=20, blank=True, help_text="Short form, e.g. ACR.")
     description = models.TextField(blank=True)
-
-    class Meta(NameSlugModel.Meta):
-        pass
 
 
 class ElectiveCategory(NameSlugModel):
@@ -34,8 +31,10 @@ class Elective(NameSlugModel):
 
     category = models.ForeignKey(ElectiveCategory, on_delete=models.PROTECT, related_name="electives")
 
-    class Meta(NameSlugModel.Meta):
-        pass
+
+class ConferenceQuerySet(SlugQuerySet):
+    def with_formats(self):
+        return self.prefetch_related("formats")
 
 
 class Conference(NameSlugModel):
@@ -50,6 +49,8 @@ class Conference(NameSlugModel):
         max_length=200, blank=True, help_text="When in the year, e.g. “First three months of the academic year”."
     )
     description = models.TextField(help_text="A blank line starts a new paragraph.")
+
+    objects = ConferenceQuerySet.as_manager()
 
     class Meta(NameSlugModel.Meta):
         constraints = [
@@ -80,9 +81,6 @@ class ConferenceFormat(ListItemModel):
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="formats")
     name = models.CharField(max_length=200)
-
-    class Meta(ListItemModel.Meta):
-        pass
 
     def __str__(self):
         return self.name

@@ -27,14 +27,19 @@ class Program(NameSlugModel):
 
     objects = ProgramQuerySet.as_manager()
 
-    class Meta(NameSlugModel.Meta):
-        pass
-
 
 class TrackQuerySet(SlugQuerySet):
     def in_match(self):
         """Tracks with their own NRMP number, as listed for Match participation."""
         return self.exclude(nrmp_number="")
+
+    def with_sites_and_applications(self):
+        """What a track's page shows: its sites, and how to apply to it in the current cycle with its dates."""
+        # The applications app refers to tracks, so tracks reach its rules through the relation, not an import.
+        applications = Track.applications.rel.related_model.objects.of_current_cycle()
+        return self.select_related("match_via").prefetch_related(
+            "practices", models.Prefetch("applications", applications.prefetch_related("interview_dates"))
+        )
 
 
 class Track(NameSlugModel):
@@ -117,9 +122,6 @@ class Pathway(NameSlugModel):
 
     objects = PathwayQuerySet.as_manager()
 
-    class Meta(NameSlugModel.Meta):
-        pass
-
     def get_absolute_url(self):
         return reverse("programs:pathway_detail", args=[self.slug])
 
@@ -159,30 +161,16 @@ class PathwaySection(NameSlugModel):
         BULLETED = "bulleted", "Bulleted"
         NUMBERED = "numbered", "Numbered"
 
-        @property
-        def html_tag(self):
-            return "ol" if self == self.NUMBERED else "ul"
-
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="sections")
     body = models.TextField(blank=True, help_text="Text before the list. A blank line starts a new paragraph.")
     list_style = models.CharField(max_length=20, choices=ListStyle.choices, default=ListStyle.BULLETED)
     closing = models.TextField(blank=True, help_text="Text after the list, if any.")
-
-    class Meta(NameSlugModel.Meta):
-        pass
-
-    @property
-    def list_tag(self):
-        return self.ListStyle(self.list_style).html_tag
 
 
 class PathwayItem(ListItemModel):
     """One entry in a pathway section's list, such as a goal or a key concept."""
 
     section = models.ForeignKey(PathwaySection, on_delete=models.CASCADE, related_name="items")
-
-    class Meta(ListItemModel.Meta):
-        pass
 
 
 class Benefit(ListItemModel):
@@ -193,6 +181,3 @@ class Benefit(ListItemModel):
         ACCESS = "access", "Full access for each resident"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-
-    class Meta(ListItemModel.Meta):
-        pass

@@ -6,10 +6,19 @@ from .models import Pathway
 app_name = "programs"
 
 urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
     path("tracks/", views.TrackListView.as_view(), name="track_list"),
     path("tracks/<slug:slug>/", views.TrackDetailView.as_view(), name="track_detail"),
-    path("research/", views.PathwayListView.as_view(kind=Pathway.Kind.RESEARCH), name="research"),
-    path("leadership/", views.PathwayListView.as_view(kind=Pathway.Kind.LEADERSHIP), name="leadership"),
+    path(
+        "research/",
+        views.PathwayListView.as_view(kind=Pathway.Kind.RESEARCH, nav_label=Pathway.Kind.RESEARCH.label),
+        name="research",
+    ),
+    path(
+        "leadership/",
+        views.PathwayListView.as_view(kind=Pathway.Kind.LEADERSHIP, nav_label=Pathway.Kind.LEADERSHIP.label),
+        name="leadership",
+    ),
     path("pathways/<slug:slug>/", views.PathwayDetailView.as_view(), name="pathway_detail"),
     path("benefits/", views.BenefitsView.as_view(), name="benefits"),
 ]

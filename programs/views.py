@@ -1,21 +1,26 @@
-from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView, TemplateView
 
-from applications.models import ApplicationCycle, TrackApplication
+from curriculum.models import Rotation
 from residency.views import CurrentObjectMixin, PublicPageMixin
 
 from .models import Benefit, Pathway, Program, Track
 
 
-class ProgramPageMixin(CurrentObjectMixin):
-    """A page that shows the program's own text beside its list."""
-
+class HomeView(PublicPageMixin, CurrentObjectMixin, TemplateView):
+    template_name = "home.html"
     current_model = Program
     current_context_name = "program"
+    nav_label = "Overview"
+
+    def get_context_data(self, **kwargs):
+        kwargs["tracks"] = Track.objects.all()
+        kwargs["rotations"] = Rotation.objects.all()
+        return super().get_context_data(**kwargs)
 
 
 class TrackListView(PublicPageMixin, ListView):
     context_object_name = "tracks"
+    nav_label = "Tracks"
 
     def get_queryset(self):
         return Track.objects.select_related("match_via")
@@ -25,15 +30,10 @@ class TrackDetailView(PublicPageMixin, DetailView):
     context_object_name = "track"
 
     def get_queryset(self):
-        cycle = ApplicationCycle.objects.current()
-        applications = TrackApplication.objects.filter(cycle=cycle).select_related("cycle")
-        return Track.objects.select_related("match_via").prefetch_related(
-            "practices",
-            Prefetch("applications", applications.prefetch_related("interview_dates")),
-        )
+        return Track.objects.with_sites_and_applications()
 
 
-class PathwayListView(PublicPageMixin, ProgramPageMixin, ListView):
+class PathwayListView(PublicPageMixin, ListView):
     """Every pathway of one kind, each with all its content, on one page."""
 
     context_object_name = "pathways"
@@ -55,8 +55,9 @@ class PathwayDetailView(PublicPageMixin, DetailView):
         return Pathway.objects.with_content()
 
 
-class BenefitsView(PublicPageMixin, ProgramPageMixin, TemplateView):
+class BenefitsView(PublicPageMixin, TemplateView):
     template_name = "programs/benefits.html"
+    nav_label = "Benefits"
 
     def get_context_data(self, **kwargs):
         benefits = list(Benefit.objects.all())

@@ -1,20 +1,4 @@
-from django.urls import reverse
-
-# The site's sections, in the order the main navigation lists them.
-SECTIONS = [
-    ("home", "Overview"),
-    ("programs:track_list", "Tracks"),
-    ("curriculum:rotation_list", "Rotations"),
-    ("curriculum:elective_list", "Electives"),
-    ("curriculum:conference_list", "Conferences"),
-    ("sites:practice_list", "Continuity sites"),
-    ("programs:research", "Research"),
-    ("programs:leadership", "Leadership"),
-    ("programs:benefits", "Benefits"),
-    ("applications:apply", "Apply"),
-    ("applications:interviews", "Interviews"),
-    ("applications:graduates", "International graduates"),
-]
+from .pages import navigation_routes
 
 
 def navigation(request):
@@ -22,5 +6,8 @@ def navigation(request):
     match = getattr(request, "resolver_match", None)
     here = match.view_name if match else None
     return {
-        "navigation": [{"url": reverse(name), "label": label, "current": name == here} for name, label in SECTIONS]
+        "navigation": [
+            {"url": route.path, "label": route.nav_label, "current": route.name == here}
+            for route in navigation_routes()
+        ]
     }

@@ -1,23 +1,94 @@
 """
-The main public pages, one of each kind, by address: what `make bench` measures and what the
-browser tests read on a phone. Plain paths, so the benchmark can use them before Django starts.
+The site's public pages, read from the URL configuration: every route whose view is built on
+`PublicPageMixin` (and not marked `listed = False`). The navigation, the tests, the benchmark
+and the sitemap all read this one list, so a new page is in all of them once it has a URL.
 """
 
-MAIN_PAGES = [
-    "/",
-    "/tracks/",
-    "/tracks/categorical/",
-    "/curriculum/",
-    "/curriculum/electives/",
-    "/curriculum/conferences/",
-    "/curriculum/conferences/case-conference/",
-    "/sites/",
-    "/sites/chelsea-healthcare-center/",
-    "/research/",
-    "/leadership/",
-    "/pathways/leadership-program/",
-    "/benefits/",
-    "/apply/",
-    "/apply/interviews/",
-    "/apply/international-graduates/",
-]
+import functools
+
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, get_urlconf, reverse
+from django.urls.resolvers import RoutePattern
+
+from .views import PublicPageMixin
+
+
+class Route:
+    """A public page's URL pattern, with the view class and the arguments `as_view()` was given."""
+
+    def __init__(self, name, route, view_class, initkwargs, parameters):
+        self.name = name
+        self.route = route
+        self.view_class = view_class
+        self.initkwargs = initkwargs
+        self.parameters = parameters
+
+    def __repr__(self):
+        return f"<Route {self.name} {self.route}>"
+
+    @property
+    def nav_label(self):
+        """The page's label in the main navigation; None for pages the navigation leaves out."""
+        return self.initkwargs.get("nav_label", self.view_class.nav_label)
+
+    @functools.cached_property
+    def path(self):
+        """The page's address, for a route without parameters."""
+        return reverse(self.name)
+
+    def paths(self):
+        """Every address of this route: one, or one per object for a page about an object (its slug)."""
+        if not self.parameters:
+            return [self.path]
+        view = self.view_class(**self.initkwargs)
+        view.kwargs = {}
+        return [
+            reverse(self.name, kwargs={view.slug_url_kwarg: getattr(obj, view.slug_field)})
+            for obj in view.get_queryset()
+        ]
+
+
+def _walk(patterns, prefix="/", namespace=None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if str(entry.pattern) == settings.ADMIN_URL:
+                continue
+            nested = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), nested or namespace)
+        elif isinstance(entry, URLPattern) and isinstance(entry.pattern, RoutePattern):
+            view_class = getattr(entry.callback, "view_class", None)
+            if view_class is None or not issubclass(view_class, PublicPageMixin) or not view_class.listed:
+                continue
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield Route(
+                name,
+                prefix + str(entry.pattern),
+                view_class,
+                entry.callback.view_initkwargs,
+                list(entry.pattern.converters),
+            )
+
+
+@functools.cache
+def _routes(urlconf):
+    return tuple(_walk(get_resolver(urlconf).url_patterns))
+
+
+def routes():
+    """Every public page's route, in the order of the URL configuration."""
+    return _routes(get_urlconf() or settings.ROOT_URLCONF)
+
+
+def navigation_routes():
+    """The routes the main navigation lists, in the order of the URL configuration."""
+    return [route for route in routes() if route.nav_label]
+
+
+def public_pages():
+    """The address of every public page: each list page, and each object's page (queries the database)."""
+    return [path for route in routes() for path in route.paths()]
+
+
+def main_pages():
+    """One address of each kind of public page: each list page and the first object of each kind."""
+    return [paths[0] for paths in (route.paths() for route in routes()) if paths]

@@ -5,7 +5,6 @@ from django.urls import include, path
 from . import views
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("", include("programs.urls")),
     path("sites/", include("sites.urls")),
     path("curriculum/", include("curriculum.urls")),

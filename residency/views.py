@@ -1,17 +1,12 @@
-"""Site-wide views: the home page, error pages, and what every public page shares."""
+"""Site-wide views: error pages, and what every public page shares."""
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import csrf_exempt
-from django.views.generic import TemplateView
-
-from curriculum.models import Rotation
-from programs.models import Program, Track
 
 from . import pagecache
-from .context_processors import navigation
 
 
 class PublicPageMixin:
@@ -19,9 +14,13 @@ class PublicPageMixin:
     A page for applicants: read-only, the same for everyone, cached whole until the content changes.
 
     Other methods answer 405 (the CSRF check is skipped because nothing here accepts a form).
+    Every view built on it is a public page (`residency.pages`) unless it sets `listed = False`;
+    one with a `nav_label` is in the main navigation, in the order of the URL configuration.
     """
 
     http_method_names = ["get", "head", "options"]
+    listed = True
+    nav_label = None
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -53,19 +52,10 @@ class CurrentObjectMixin:
         return super().get_context_data(**kwargs)
 
 
-class HomeView(PublicPageMixin, CurrentObjectMixin, TemplateView):
-    template_name = "home.html"
-    current_model = Program
-    current_context_name = "program"
-
-    def get_context_data(self, **kwargs):
-        kwargs["tracks"] = Track.objects.all()
-        kwargs["rotations"] = Rotation.objects.all()
-        return super().get_context_data(**kwargs)
-
-
 def server_error(request):
     """The 500 page, drawn without the database, which may be the thing that failed."""
+    from .context_processors import navigation
+
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render(navigation(request)))
 

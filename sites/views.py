@@ -1,13 +1,13 @@
 from django.views.generic import DetailView, ListView
 
-from programs.views import ProgramPageMixin
 from residency.views import PublicPageMixin
 
 from .models import Practice
 
 
-class PracticeListView(PublicPageMixin, ProgramPageMixin, ListView):
+class PracticeListView(PublicPageMixin, ListView):
     context_object_name = "practices"
+    nav_label = "Continuity sites"
 
     def get_queryset(self):
         return Practice.objects.with_tracks()

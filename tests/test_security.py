@@ -10,11 +10,12 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.test_queries import PAGES
+from residency.pages import routes
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_URLS = [reverse(name, args=args) for name, args, _ in PAGES]
+# The public pages without parameters: one of each page kind but the pages about one object.
+PUBLIC_URLS = [route.path for route in routes() if not route.parameters]
 ADMIN_URLS = [reverse("admin:index"), reverse("admin:sites_practice_changelist"), reverse("admin:sites_practice_add")]
 
 

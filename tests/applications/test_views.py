@@ -1,91 +1,132 @@
+"""The application pages, on cycles built with factories: what they say follows the stored data."""
+
+import datetime
+import zoneinfo
 from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 
-from applications.models import ApplicationCycle, InterviewDate, TrackApplication
+from applications.factories import (
+    ApplicationCycleFactory,
+    GraduateRequirementFactory,
+    InterviewDateFactory,
+    LetterRequirementFactory,
+    TrackApplicationFactory,
+)
+from applications.models import ApplicationCycle
+from programs.factories import TrackFactory
 
 pytestmark = pytest.mark.django_db
 
+EASTERN = zoneinfo.ZoneInfo("America/New_York")
 
-def test_apply_page_gives_the_deadline_with_its_time_and_zone(client):
+
+@pytest.fixture
+def cycle():
+    """A cycle later than the seeded one, so the application pages show it."""
+    return ApplicationCycleFactory(deadline=datetime.datetime(2040, 10, 19, 9, 0, tzinfo=EASTERN))
+
+
+def test_apply_page_gives_the_deadline_with_its_time_and_zone(client, cycle):
     response = client.get(reverse("applications:apply"))
     assert response.status_code == HTTPStatus.OK
-    assert "October 21, 2020 at 9:00 am EDT" in response.text
-    assert '<time datetime="2020-10-21T09:00:00-04:00">' in response.text
-    assert "no later than November 30, 2020" in response.text
-    assert "no later than March 1, 2021" in response.text
+    assert "October 19, 2040 at 9:00 am EDT" in response.text
+    assert '<time datetime="2040-10-19T09:00:00-04:00">' in response.text
+    assert f"no later than {date_format(cycle.invitations_by, 'F j, Y')}" in response.text
+    assert f"no later than {date_format(cycle.step2_deadline, 'F j, Y')}" in response.text
 
 
-def test_deadline_is_stored_as_an_aware_instant():
-    deadline = ApplicationCycle.objects.current().deadline
-    assert deadline.utcoffset() is not None
-    assert deadline.isoformat() == "2020-10-21T13:00:00+00:00"
+def test_deadline_is_stored_as_an_aware_instant(cycle):
+    cycle.refresh_from_db()
+    assert cycle.deadline.utcoffset() is not None
+    assert cycle.deadline.isoformat() == "2040-10-19T13:00:00+00:00"
 
 
-def test_apply_page_counts_letters_from_the_listed_letters(client):
-    response = client.get(reverse("applications:apply"))
-    assert "require a total of 3 letters" in response.text
-    assert "1-2 additional letters" in response.text
-    assert "a maximum of 4 letters can be transmitted through ERAS" in response.text
-
-
-def test_multi_program_rules_are_worded_from_the_stored_rules(client):
+def test_apply_page_counts_letters_from_the_listed_letters(client, cycle):
+    LetterRequirementFactory(cycle=cycle, text="Letter from your dean")
+    LetterRequirementFactory(cycle=cycle, text="letters from people who know your work", count_min=2, count_max=3)
+    cycle.letters_tracks.set([TrackFactory(name="Alpha")])
     text = client.get(reverse("applications:apply")).text
-    assert "Applicants can apply for the Categorical and Primary Care programs simultaneously." in text
-    assert "If you select the Physician Scientist Program, Neuro-Preliminary Track or Preliminary Track" in text
+    assert "Applicants to the Alpha programs require a total of 3 letters" in text
+    assert "2-3 letters from people who know your work" in text
+    assert f"a maximum of {cycle.letters_max_in_eras} letters can be transmitted through ERAS" in text
 
-    # A coordinator makes the Neuro-Preliminary track combinable: the sentences follow.
-    neuro = TrackApplication.objects.get(track__slug="neuro-preliminary")
-    neuro.is_exclusive = False
-    neuro.save()
-    text = client.get(reverse("applications:apply")).text
-    assert (
-        "Applicants can apply for the Categorical, Primary Care and Neuro-Preliminary programs simultaneously." in text
+
+def test_multi_program_rules_are_worded_from_the_stored_rules(client, cycle):
+    for name in ["Alpha", "Beta"]:
+        TrackApplicationFactory(cycle=cycle, track=TrackFactory(name=name), is_exclusive=False)
+    gamma = TrackApplicationFactory(
+        cycle=cycle, track=TrackFactory(name="Gamma"), application_name="Gamma Program", is_exclusive=True
     )
-    assert "If you select the Physician Scientist Program or Preliminary Track, you will only be considered" in text
-    assert "even if you selected Categorical, Primary Care and/or Neuro-Preliminary as well" in text
+    TrackApplicationFactory(
+        cycle=cycle, track=TrackFactory(name="Delta"), application_name="Delta Track", is_exclusive=True
+    )
+    text = client.get(reverse("applications:apply")).text
+    assert "Applicants can apply for the Alpha and Beta programs simultaneously." in text
+    assert "If you select the Gamma Program or Delta Track, you will only be considered" in text
+    assert "even if you selected Alpha and/or Beta as well" in text
+
+    # A coordinator makes one exclusive track combinable: the sentences follow.
+    gamma.is_exclusive = False
+    gamma.save()
+    text = client.get(reverse("applications:apply")).text
+    assert "Applicants can apply for the Alpha, Beta and Gamma programs simultaneously." in text
+    assert "If you select the Delta Track, you will only be considered" in text
 
 
-def test_without_exclusive_tracks_no_restriction_is_shown(client):
-    for application in TrackApplication.objects.all():
-        application.is_exclusive = False
-        application.save()
+def test_without_exclusive_tracks_no_restriction_is_shown(client, cycle):
+    TrackApplicationFactory.create_batch(2, cycle=cycle, is_exclusive=False)
     assert "Restrictions:" not in client.get(reverse("applications:apply")).text
 
 
-def test_apply_page_lists_the_nrmp_numbers_and_the_med_peds_pointer(client):
+def test_apply_page_lists_every_nrmp_number_and_the_med_peds_pointer(client, cycle):
+    cycle.med_peds_text = "For Med-Peds, see the combined program."
+    cycle.save()
+    track = TrackFactory()
     text = client.get(reverse("applications:apply")).text
-    assert "NRMP #1261140P1" in text
-    assert "Harvard Mass General Med-Peds" in text
-    assert "does not offer observerships" in text
+    assert f"NRMP #{track.nrmp_number}" in text
+    assert "For Med-Peds, see the combined program." in text
 
 
-def test_interviews_page_shows_each_track_and_two_day_interviews_as_pairs(client):
+def test_interviews_page_shows_each_track_and_two_day_interviews_as_pairs(client, cycle):
+    one_day = TrackApplicationFactory(cycle=cycle, interview_heading="Alpha Interview Days")
+    InterviewDateFactory(track_application=one_day, date=datetime.date(2040, 11, 16))
+    two_days = TrackApplicationFactory(cycle=cycle, interview_heading="Beta Interview Days")
+    InterviewDateFactory(
+        track_application=two_days, date=datetime.date(2040, 11, 19), second_date=datetime.date(2040, 11, 20)
+    )
+    no_dates = TrackApplicationFactory(cycle=cycle)
     response = client.get(reverse("applications:interviews"))
     assert response.status_code == HTTPStatus.OK
     text = response.text
-    assert "Categorical Interview Days" in text
-    assert "Primary Care Interview Days (both days required)" in text
+    assert "Alpha Interview Days</caption>" in text
+    assert "Beta Interview Days (both days required)" in text
     assert '<th scope="col">Second day</th>' in text
-    assert "Friday December 18th, 2020" in text
-    assert "No interview dates are listed for the Neuro-Preliminary Track" in text
-    assert "round table discussion with the Physician-in-Chief, Dr. Katrina Armstrong" in text
+    assert "Friday November 16th, 2040" in text
+    assert "Monday November 19th, 2040" in text and "Tuesday November 20th, 2040" in text
+    assert f"No interview dates are listed for the {no_dates.application_name}" in text
 
 
 def test_two_day_interview_is_named_as_a_pair():
-    interview = InterviewDate.objects.get(track_application__track__slug="primary-care", date="2020-11-16")
-    assert str(interview) == "Monday November 16th and Tuesday November 17th, 2020"
+    interview = InterviewDateFactory.build(date=datetime.date(2040, 11, 19), second_date=datetime.date(2040, 11, 20))
+    assert str(interview) == "Monday November 19th and Tuesday November 20th, 2040"
+    across_years = InterviewDateFactory.build(date=datetime.date(2040, 12, 31), second_date=datetime.date(2041, 1, 1))
+    assert str(across_years) == "Monday December 31st, 2040 and Tuesday January 1st, 2041"
 
 
-def test_graduates_page_nests_the_usmle_requirements(client):
+def test_graduates_page_nests_requirements_and_dates_them(client, cycle):
+    parent = GraduateRequirementFactory(cycle=cycle, text="Passing exam scores:")
+    GraduateRequirementFactory(cycle=cycle, parent=parent, text="A high score on the first exam")
+    GraduateRequirementFactory(cycle=cycle, text="Certification received by", date=datetime.date(2041, 1, 1))
     response = client.get(reverse("applications:graduates"))
     assert response.status_code == HTTPStatus.OK
     text = response.text
-    assert "almost 4,000 applications" in text
-    usmle = text.index("United States Medical Licensing Exam (USMLE)")
-    assert text.index("<ul>", usmle) < text.index("Scores of 250 or higher on Step 1 and Step 2")
-    assert "ECFMG certification must be received on or before <time" in text
+    assert f"almost {cycle.applications_per_year:,} applications" in text
+    assert text.index("Passing exam scores:") < text.index("<ul>", text.index("Passing exam scores:"))
+    assert text.index("<ul>", text.index("Passing exam scores:")) < text.index("A high score on the first exam")
+    assert 'Certification received by <time datetime="2041-01-01">January 1, 2041</time>' in text
 
 
 @pytest.mark.parametrize("name", ["applications:apply", "applications:interviews", "applications:graduates"])
@@ -94,10 +135,10 @@ def test_without_a_cycle_the_application_pages_answer_not_found(client, name):
     assert client.get(reverse(name)).status_code == HTTPStatus.NOT_FOUND
 
 
-def test_the_current_cycle_is_the_one_ticked(client):
-    from applications.factories import ApplicationCycleFactory
-
-    ApplicationCycleFactory(name="2031-2032", slug="2031-2032", is_current=False)
-    assert ApplicationCycle.objects.current().slug == "2020-2021"
+def test_the_current_cycle_is_the_one_ticked():
     ApplicationCycle.objects.update(is_current=False)
-    assert ApplicationCycle.objects.current().slug == "2031-2032"
+    ticked = ApplicationCycleFactory(is_current=True, deadline=datetime.datetime(2040, 10, 1, tzinfo=EASTERN))
+    later = ApplicationCycleFactory(is_current=False, deadline=datetime.datetime(2041, 10, 1, tzinfo=EASTERN))
+    assert ApplicationCycle.objects.current() == ticked
+    ApplicationCycle.objects.update(is_current=False)
+    assert ApplicationCycle.objects.current() == later

@@ -5,31 +5,34 @@ from django.urls import reverse
 
 from programs.factories import TrackFactory
 from sites.factories import PracticeFactory
+from sites.models import Practice
 
 pytestmark = pytest.mark.django_db
 
 
-def test_sites_page_lists_all_thirteen_practices_and_the_four_health_centers(client):
+def test_sites_page_lists_every_practice_and_the_health_centers_apart(client):
+    center = PracticeFactory(name="Harbor Community Health", is_health_center=True, tracks=[TrackFactory()])
+    practice = PracticeFactory(name="Hilltop Primary Care", tracks=[TrackFactory()])
     response = client.get(reverse("sites:practice_list"))
     assert response.status_code == HTTPStatus.OK
-    assert len(response.context["practices"]) == 13
-    assert [p.name for p in response.context["health_centers"]] == [
-        "Charlestown HealthCare Center",
-        "Chelsea HealthCare Center",
-        "Revere HealthCare Center",
-        "North End Waterfront Health",
-    ]
-    assert "The 13 continuity practice sites" in response.text
-    assert "multilingual staff that speak Spanish, Italian, Hindi and Tamil" in response.text
+    assert list(response.context["practices"]) == list(Practice.objects.all())
+    assert center in response.context["health_centers"]
+    assert practice not in response.context["health_centers"]
+    assert list(response.context["health_centers"]) == list(Practice.objects.filter(is_health_center=True))
+    assert f'href="{practice.get_absolute_url()}"' in response.text
 
 
 def test_site_page_shows_tracks_residents_and_the_full_description(client):
-    response = client.get(reverse("sites:practice_detail", args=["internal-medical-associates"]))
+    tracks = [TrackFactory(name="Alpha"), TrackFactory(name="Beta")]
+    practice = PracticeFactory(
+        residents_label="Residents", residents_min=60, residents_max=60, description="One.\n\nTwo.", tracks=tracks
+    )
+    response = client.get(practice.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
     text = response.text
     assert "<dt>Residents</dt>" in text and "<dd>60</dd>" in text
-    assert "90% of IMA patients come from Boston" in text
-    assert ">Categorical</a> and <a" in text
+    assert "<p>One.</p>" in text and "<p>Two.</p>" in text
+    assert ">Alpha</a> and <a" in text
 
 
 def test_unknown_site_answers_not_found(client):
@@ -54,7 +57,6 @@ def test_residents_are_shown_as_the_program_writes_them(low, high, shown):
 
 
 def test_sites_can_be_filtered_by_residents_placed():
-    from sites.models import Practice
-
-    assert Practice.objects.filter(residents_min__gte=20).count() == 2
-    assert Practice.objects.filter(residents_max__isnull=True).get().abbreviation == "BMG"
+    large = PracticeFactory(residents_min=400, residents_max=None)
+    assert large in Practice.objects.filter(residents_min__gte=400)
+    assert Practice.objects.filter(residents_min__gte=400).count() == 1
