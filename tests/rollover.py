@@ -4,9 +4,10 @@ import datetime
 import re
 
 from django.db import models
+from django.utils.text import slugify
 
 from curriculum.factories import ElectiveFactory
-from curriculum.models import ElectiveCategory
+from curriculum.models import Elective, ElectiveCategory
 from residency.content import content_models
 from sites.models import Practice
 
@@ -38,4 +39,7 @@ def roll_content_forward(years=2):
                     setattr(obj, field.attname, YEAR.sub(lambda year: str(int(year[0]) + years), value))
             obj.save()
     Practice.objects.last().delete()
-    ElectiveFactory(name="Elective added for the next cycle", category=ElectiveCategory.objects.first())
+    # Named as a coordinator would, with the slug filled in from the name as admin does (a factory's
+    # sequence would clash with the objects tests make later from the same factory).
+    name = f"Elective number {Elective.objects.count() + 1}"
+    ElectiveFactory(name=name, slug=slugify(name), category=ElectiveCategory.objects.first())
