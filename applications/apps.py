@@ -6,3 +6,15 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "Applications"
     # Site content: exported to and loaded from fixtures/, edited by coordinators, clears the page cache.
     content = True
+
+    def ready(self):
+        from residency.pagecache import scheduled_changes
+
+        scheduled_changes.connect(cycle_moments, dispatch_uid="applications.cycle_moments")
+
+
+def cycle_moments(sender, **kwargs):
+    """Cycles go live and close at their set times: the cached pages must not outlast either."""
+    from .models import ApplicationCycle
+
+    return ApplicationCycle.objects.moments()

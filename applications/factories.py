@@ -2,6 +2,7 @@ import datetime
 import zoneinfo
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from programs.factories import TrackFactory
@@ -24,7 +25,7 @@ class ApplicationCycleFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"{2030 + n}-{2031 + n}")
     slug = factory.Sequence(lambda n: f"{2030 + n}-{2031 + n}")
-    is_current = True
+    publish_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     eras_intro = "Applications are processed through ERAS."
     deadline = factory.Sequence(lambda n: datetime.datetime(2030 + n, 10, 21, 9, 0, tzinfo=EASTERN))
     invitations_by = factory.LazyAttribute(lambda cycle: cycle.deadline.date() + datetime.timedelta(days=40))

@@ -1,22 +1,76 @@
+import calendar
+import datetime
+import re
+
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.text import slugify
 
 from residency.models import ListItemModel, NameSlugModel, OrderedModel, SlugQuerySet
 
+from . import preview
+
+# A four-digit year in running text (“the 2020-2021 interview season”), moved on when a cycle is copied.
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
 
 class ApplicationCycleQuerySet(SlugQuerySet):
+    def published(self, now=None):
+        """Cycles whose publish time has come: the live one and those it replaced."""
+        return self.filter(publish_at__lte=now or timezone.now())
+
+    def live(self, now=None):
+        """
+        The one cycle the public pages show, decided at request time: the latest whose publish
+        time has come. A staff member previewing a cycle sees that one instead.
+        """
+        previewed = preview.previewed_cycle()
+        if previewed is not None:
+            return previewed
+        return self.published(now).order_by("-publish_at", "-pk").first()
+
     def current(self):
-        """The cycle the application pages show: the one marked current, else the latest."""
-        return self.order_by("-is_current", "-deadline").first()
+        """The cycle the public pages show (an alias of `live`)."""
+        return self.live()
+
+    def scheduled(self, now=None):
+        return self.filter(publish_at__gt=now or timezone.now())
+
+    def drafts(self):
+        return self.filter(publish_at=None)
+
+    def moments(self):
+        """Times at which the public pages change by themselves: each publish time and each deadline."""
+        moments = []
+        for publish_at, deadline in self.values_list("publish_at", "deadline"):
+            moments.extend(moment for moment in (publish_at, deadline) if moment)
+        return moments
 
 
 class ApplicationCycle(NameSlugModel):
     """One year's application cycle, from ERAS to the Match, with the text of the application page."""
 
-    is_current = models.BooleanField(
-        default=False, help_text="The application pages show the current cycle (or the latest, if none is ticked)."
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        LIVE = "live", "Live"
+        ARCHIVED = "archived", "Archived"
+
+    publish_at = models.DateTimeField(
+        "published at",
+        null=True,
+        blank=True,
+        help_text=(
+            "When the cycle goes live on the public site (Eastern Time); it replaces the cycle live before it. "
+            "Blank: a draft that only staff can preview."
+        ),
+    )
+    texts_to_review = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Texts whose years were moved on when the cycle was copied; a coordinator checks each one.",
     )
     eras_intro = models.TextField("applying through ERAS", help_text="A blank line starts a new paragraph.")
     deadline = models.DateTimeField(help_text="Applications close at this date and time (Eastern time).")
@@ -72,6 +126,136 @@ class ApplicationCycle(NameSlugModel):
     def clean(self):
         if self.deadline and timezone.is_naive(self.deadline):
             raise ValidationError({"deadline": "Give the deadline with its time zone."})
+        errors = {}
+        if self.deadline:
+            deadline_day = timezone.localdate(self.deadline)
+            after = f"after the application deadline ({dateformat.format(deadline_day, 'F j, Y')})"
+            if self.invitations_by and self.invitations_by <= deadline_day:
+                errors["invitations_by"] = f"Interview invitations are granted {after}: choose a later date."
+            if self.step2_deadline and self.step2_deadline <= deadline_day:
+                errors["step2_deadline"] = f"Step 2 results are due {after}: choose a later date."
+        if errors:
+            raise ValidationError(errors)
+
+    def status_at(self, now=None, live=None):
+        """Draft, scheduled, live or archived at `now`; `live` is the live cycle, if already known."""
+        now = now or timezone.now()
+        if self.publish_at is None:
+            return self.Status.DRAFT
+        if self.publish_at > now:
+            return self.Status.SCHEDULED
+        live = live if live is not None else type(self).objects.published(now).order_by("-publish_at", "-pk").first()
+        return self.Status.LIVE if live is not None and live.pk == self.pk else self.Status.ARCHIVED
+
+    @property
+    def status(self):
+        return self.status_at()
+
+    @property
+    def has_closed(self):
+        """Whether its application deadline has passed."""
+        return self.deadline <= timezone.now()
+
+    @property
+    def season(self):
+        """
+        The days interviews may fall on: from September 1 of the deadline's year to the last
+        day of February after it (rank order lists are due in early March).
+        """
+        year = timezone.localdate(self.deadline).year
+        return datetime.date(year, 9, 1), datetime.date(year + 1, 2, calendar.monthrange(year + 1, 2)[1])
+
+    def publish(self, at=None):
+        """Make the cycle live now, or at `at`; the cycle live before it is archived from then on."""
+        now = timezone.now()
+        if at is not None and at <= now:
+            raise ValidationError("A scheduled publication needs a time in the future; to publish now, give none.")
+        self.publish_at = at or now
+        self.save(update_fields=["publish_at"])
+
+    def unpublish(self):
+        """Back to a draft: the cycle live before it (if any) is shown again."""
+        self.publish_at = None
+        self.save(update_fields=["publish_at"])
+
+    @transaction.atomic
+    def copy(self, name, weeks=52):
+        """
+        A draft copy of the cycle and everything of its year, every date moved on by `weeks`
+        (52 keeps interview days on their weekday) and the years named in its texts moved on
+        too; each text whose years moved is listed in `texts_to_review`.
+        """
+        shift = datetime.timedelta(weeks=weeks)
+        years = round(weeks / 52)
+        to_review = []
+
+        def moved(obj, fields, label):
+            for field in fields:
+                old = getattr(obj, field)
+                new = YEAR.sub(lambda match: str(int(match.group()) + years), old) if years else old
+                if new != old:
+                    setattr(obj, field, new)
+                    to_review.append(f"{label}: {obj._meta.get_field(field).verbose_name}")
+
+        source_pk, source_slug = self.pk, self.slug
+        source = type(self).objects.get(pk=source_pk)
+        letters_tracks = list(source.letters_tracks.all())
+        cycle = source
+        cycle.pk = cycle.id = None
+        cycle._state.adding = True
+        cycle.name = name
+        cycle.slug = slugify(name)
+        cycle.publish_at = None
+        cycle.deadline = _shift_instant(source.deadline, shift)
+        cycle.invitations_by += shift
+        cycle.step2_deadline += shift
+        moved(cycle, _text_fields(cycle, exclude={"name"}), "Application cycle")
+        cycle.texts_to_review = []
+        cycle.full_clean(exclude=["texts_to_review"])
+        cycle.save()
+        cycle.letters_tracks.set(letters_tracks)
+
+        def child_slug(slug):
+            base = slug.removeprefix(f"{source_slug}-")
+            return f"{cycle.slug}-{base}"[:200]
+
+        for model in (LetterRequirement, InterviewActivity):
+            for item in model.objects.filter(cycle_id=source_pk):
+                item.pk = item.id = None
+                item.cycle = cycle
+                item.slug = child_slug(item.slug)
+                moved(item, ["text"], f"{model._meta.verbose_name.capitalize()} “{item}”")
+                item.save()
+        parents = {}
+        requirements = GraduateRequirement.objects.filter(cycle_id=source_pk).order_by("parent_id", "pk")
+        for requirement in sorted(requirements, key=lambda r: r.parent_id is not None):
+            old_pk = requirement.pk
+            requirement.pk = requirement.id = None
+            requirement.cycle = cycle
+            requirement.slug = child_slug(requirement.slug)
+            requirement.parent = parents.get(requirement.parent_id)
+            if requirement.date:
+                requirement.date += shift
+            moved(requirement, ["text"], f"International graduate requirement “{requirement}”")
+            requirement.save()
+            parents[old_pk] = requirement
+        for application in TrackApplication.objects.filter(cycle_id=source_pk).prefetch_related("interview_dates"):
+            interviews = list(application.interview_dates.all())
+            application.pk = application.id = None
+            application.cycle = cycle
+            moved(application, ["application_name", "rule", "interview_heading"], f"Track “{application.track}”")
+            application.save()
+            InterviewDate.objects.bulk_create(
+                InterviewDate(
+                    track_application=application,
+                    date=interview.date + shift,
+                    second_date=interview.second_date + shift if interview.second_date else None,
+                )
+                for interview in interviews
+            )
+        cycle.texts_to_review = to_review
+        cycle.save(update_fields=["texts_to_review"])
+        return cycle
 
     def tracks_by_rule(self):
         """The tracks open to application, split into those that may be applied to together and those alone."""
@@ -85,6 +269,22 @@ class ApplicationCycle(NameSlugModel):
     def letters_required(self):
         """The total of letters required: the least of each kind, added up."""
         return sum(letter.count_min for letter in self.letters.all())
+
+
+def _shift_instant(moment, shift):
+    """`moment` moved on by `shift` at the same Eastern wall-clock time, across daylight-saving changes."""
+    local = timezone.localtime(moment)
+    return timezone.make_aware(local.replace(tzinfo=None) + shift)
+
+
+def _text_fields(obj, exclude=()):
+    return [
+        field.name
+        for field in obj._meta.concrete_fields
+        if isinstance(field, (models.CharField, models.TextField))
+        and not isinstance(field, (models.SlugField, models.URLField))
+        and field.name not in exclude
+    ]
 
 
 class LetterRequirement(ListItemModel):
@@ -193,6 +393,42 @@ class InterviewDate(models.Model):
 
     def natural_key(self):
         return (*self.track_application.natural_key(), self.date.isoformat())
+
+    # The most days a second interview day may come after the first (a Friday and the Monday after).
+    SECOND_DAY_WITHIN = 3
+
+    def clean(self):
+        errors = self.date_errors(self.track_application.cycle if self.track_application_id else None)
+        if errors:
+            raise ValidationError(errors)
+
+    def date_errors(self, cycle):
+        """What is wrong with the days, by field, in a coordinator's words; `cycle` is the cycle they are for."""
+        errors = {}
+        if self.date and cycle is not None and cycle.deadline:
+            start, end = cycle.season
+            if not start <= self.date <= end:
+                errors["date"] = (
+                    f"Interview days of the {cycle.name} cycle fall between {dateformat.format(start, 'F j, Y')} "
+                    f"and {dateformat.format(end, 'F j, Y')}: check the year."
+                )
+        if self.date and self.second_date:
+            gap = (self.second_date - self.date).days
+            if not 0 < gap <= self.SECOND_DAY_WITHIN:
+                errors["second_date"] = (
+                    f"The second day comes 1 to {self.SECOND_DAY_WITHIN} days after the first "
+                    f"({dateformat.format(self.date, 'l F j, Y')}): check the date."
+                )
+        return errors
+
+    @property
+    def weekday(self):
+        return dateformat.format(self.date, "l") if self.date else ""
+
+    @property
+    def is_past(self):
+        """Whether the interview day (the last, for two days) is over."""
+        return (self.second_date or self.date) < timezone.localdate()
 
     @property
     def label(self):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -84,6 +85,16 @@ class Track(NameSlugModel):
 
     def get_absolute_url(self):
         return reverse("programs:track_detail", args=[self.slug])
+
+    def validate_constraints(self, exclude=None):
+        # The unique NRMP number is checked here, so its message sits on the field in the coordinator's words.
+        if self.nrmp_number and "nrmp_number" not in (exclude or ()):
+            taken = type(self)._default_manager.filter(nrmp_number=self.nrmp_number).exclude(pk=self.pk)
+            if taken.exists():
+                raise ValidationError(
+                    {"nrmp_number": f"Another track already has NRMP number {self.nrmp_number}."}, code="unique"
+                )
+        super().validate_constraints(exclude=exclude)
 
 
 class Person(NameSlugModel):

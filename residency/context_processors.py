@@ -1,3 +1,4 @@
+from .pagecache import current_version
 from .pages import navigation_routes
 
 
@@ -11,3 +12,8 @@ def navigation(request):
             for route in navigation_routes()
         ]
     }
+
+
+def content_changed(request):
+    """When the site's content last changed, for the footer of every page."""
+    return {"content_changed_at": current_version}

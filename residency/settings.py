@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff previewing a draft cycle see it on every public page (never cached).
+    "applications.middleware.CyclePreviewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its "locked" answer.
     "axes.middleware.AxesMiddleware",
@@ -90,6 +92,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "residency.context_processors.navigation",
+                "residency.context_processors.content_changed",
+                "applications.context_processors.preview",
                 "programs.context_processors.program",
             ],
             "builtins": ["residency.templatetags"],

@@ -23,3 +23,13 @@ def clock(value):
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return formats.clock(value)
+
+
+@register.filter
+def is_past(value):
+    """Whether a date (before today, in the site's time zone) or a datetime (before now) has passed."""
+    if isinstance(value, datetime.datetime):
+        return value <= timezone.now()
+    if isinstance(value, datetime.date):
+        return value < timezone.localdate()
+    return False

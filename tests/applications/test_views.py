@@ -32,7 +32,7 @@ def cycle():
 def test_apply_page_gives_the_deadline_with_its_time_and_zone(client, cycle):
     response = client.get(reverse("applications:apply"))
     assert response.status_code == HTTPStatus.OK
-    assert "October 19, 2040 at 9:00 am EDT" in response.text
+    assert "October 19, 2040 at 9:00 am Eastern Time" in response.text
     assert '<time datetime="2040-10-19T09:00:00-04:00">' in response.text
     assert f"no later than {date_format(cycle.invitations_by, 'F j, Y')}" in response.text
     assert f"no later than {date_format(cycle.step2_deadline, 'F j, Y')}" in response.text
@@ -135,10 +135,9 @@ def test_without_a_cycle_the_application_pages_answer_not_found(client, name):
     assert client.get(reverse(name)).status_code == HTTPStatus.NOT_FOUND
 
 
-def test_the_current_cycle_is_the_one_ticked():
-    ApplicationCycle.objects.update(is_current=False)
-    ticked = ApplicationCycleFactory(is_current=True, deadline=datetime.datetime(2040, 10, 1, tzinfo=EASTERN))
-    later = ApplicationCycleFactory(is_current=False, deadline=datetime.datetime(2041, 10, 1, tzinfo=EASTERN))
-    assert ApplicationCycle.objects.current() == ticked
-    ApplicationCycle.objects.update(is_current=False)
-    assert ApplicationCycle.objects.current() == later
+def test_the_current_cycle_is_the_live_one_not_a_draft():
+    live = ApplicationCycle.objects.live()
+    draft = ApplicationCycleFactory(publish_at=None, deadline=datetime.datetime(2041, 10, 1, tzinfo=EASTERN))
+    assert ApplicationCycle.objects.current() == live
+    draft.publish()
+    assert ApplicationCycle.objects.current() == draft
