@@ -1,3 +1,4 @@
+import reversion
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -159,7 +160,10 @@ class ApplicationCycleAdmin(admin.ModelAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                copy = cycle.copy(form.cleaned_data["name"], weeks=form.cleaned_data["weeks"])
+                with reversion.create_revision():
+                    reversion.set_user(request.user)
+                    reversion.set_comment(f"Copied from {cycle.name}")
+                    copy = cycle.copy(form.cleaned_data["name"], weeks=form.cleaned_data["weeks"])
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -181,7 +185,10 @@ class ApplicationCycleAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             at = form.cleaned_data["publish_at"]
             try:
-                cycle.publish(at)
+                with reversion.create_revision():
+                    reversion.set_user(request.user)
+                    reversion.set_comment("Scheduled" if at else "Published")
+                    cycle.publish(at)
             except ValidationError as error:
                 form.add_error("publish_at", error)
             else:
@@ -194,7 +201,10 @@ class ApplicationCycleAdmin(admin.ModelAdmin):
     def unpublish_view(self, request, pk):
         cycle = self._cycle(request, pk, self.has_change_permission)
         if request.method == "POST":
-            cycle.unpublish()
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment("Returned to draft")
+                cycle.unpublish()
             self.log_change(request, cycle, "Returned to draft")
             self.message_user(request, f"{cycle.name} is a draft again.", messages.SUCCESS)
         return redirect("admin:applications_applicationcycle_change", cycle.pk)

@@ -245,14 +245,13 @@ class ApplicationCycle(NameSlugModel):
             application.cycle = cycle
             moved(application, ["application_name", "rule", "interview_heading"], f"Track “{application.track}”")
             application.save()
-            InterviewDate.objects.bulk_create(
-                InterviewDate(
+            for interview in interviews:
+                # One by one, so the history records each day.
+                InterviewDate.objects.create(
                     track_application=application,
                     date=interview.date + shift,
                     second_date=interview.second_date + shift if interview.second_date else None,
                 )
-                for interview in interviews
-            )
         cycle.texts_to_review = to_review
         cycle.save(update_fields=["texts_to_review"])
         return cycle

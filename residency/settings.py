@@ -46,6 +46,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Third party
     "axes",
+    # Content history: revisions with their values, compare, revert, recover deleted.
+    "reversion",
+    "reversion_compare",
+    # Drag-and-drop ordering in admin lists and inlines.
+    "adminsortable2",
     # Local
     "programs",
     "sites",

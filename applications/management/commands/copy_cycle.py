@@ -1,3 +1,4 @@
+import reversion
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
@@ -24,7 +25,9 @@ class Command(BaseCommand):
         if ApplicationCycle.objects.filter(slug=slugify(name)).exists():
             raise CommandError(f"A cycle with the slug {slugify(name)!r} exists already.")
         try:
-            copy = cycle.copy(name, weeks=weeks)
+            with reversion.create_revision():
+                reversion.set_comment(f"Copied from {cycle.name} (copy_cycle)")
+                copy = cycle.copy(name, weeks=weeks)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(f"Copied {cycle.name} to the draft {copy.name} ({copy.slug}), dates moved {weeks} weeks on.")

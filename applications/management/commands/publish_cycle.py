@@ -1,5 +1,6 @@
 import datetime
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -32,7 +33,9 @@ class Command(BaseCommand):
         except ApplicationCycle.DoesNotExist:
             raise CommandError(f"No cycle has the slug {slug!r}.") from None
         try:
-            cycle.publish(at)
+            with reversion.create_revision():
+                reversion.set_comment("Scheduled (publish_cycle)" if at else "Published (publish_cycle)")
+                cycle.publish(at)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         when = f"at {timezone.localtime(at):%Y-%m-%d %H:%M %Z}" if at else "now"
