@@ -1,4 +1,6 @@
 import reversion
+from adminsortable2.admin import SortableAdminBase, SortableAdminMixin, SortableInlineAdminMixin
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -8,7 +10,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import preview
+from . import preview, report
 from .forms import AddInterviewLinesForm, CopyCycleForm, InterviewLinesForm, PublishCycleForm, next_name
 from .models import (
     ApplicationCycle,
@@ -19,34 +21,38 @@ from .models import (
     TrackApplication,
 )
 
-# Slugs are filled in from the text and used only by fixtures: out of the way, under a collapsed section.
-ADVANCED = ("Advanced", {"classes": ["collapse"], "fields": ["slug", "order"]})
+# The cycle's slug is filled in from its name and used by fixtures only: out of the way, collapsed.
+ADVANCED = ("Advanced", {"classes": ["collapse"], "fields": ["slug"]})
+# Inline rows stay narrow enough for the cycle's page to fit a 1,280 px screen.
+NARROW_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
 
 
-class LetterRequirementInline(admin.TabularInline):
-    model = LetterRequirement
-    prepopulated_fields = {"slug": ["text"]}
-    fields = ["text", "count_min", "count_max", "order", "slug"]
+class CycleInline(SortableInlineAdminMixin, admin.TabularInline):
+    """Rows of the cycle's page, put in order by dragging; a new row goes last; slugs are filled in."""
+
+    formfield_overrides = NARROW_TEXT
     extra = 0
 
 
-class TrackApplicationInline(admin.TabularInline):
+class LetterRequirementInline(CycleInline):
+    model = LetterRequirement
+    fields = ["text", "count_min", "count_max", "order"]
+
+
+class TrackApplicationInline(CycleInline):
     model = TrackApplication
     form = InterviewLinesForm
     fields = ["track", "application_name", "is_exclusive", "interview_lines", "order"]
     show_change_link = True
-    extra = 0
 
 
-class InterviewActivityInline(admin.TabularInline):
+class InterviewActivityInline(CycleInline):
     model = InterviewActivity
-    prepopulated_fields = {"slug": ["text"]}
-    fields = ["text", "order", "slug"]
-    extra = 0
+    fields = ["text", "order"]
 
 
 @admin.register(ApplicationCycle)
-class ApplicationCycleAdmin(admin.ModelAdmin):
+class ApplicationCycleAdmin(SortableAdminBase, admin.ModelAdmin):
     list_display = ["name", "status_label", "publish_at", "deadline", "invitations_by", "step2_deadline"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -132,6 +138,7 @@ class ApplicationCycleAdmin(admin.ModelAdmin):
             path("<int:pk>/unpublish/", view(self.unpublish_view), name="applications_applicationcycle_unpublish"),
             path("<int:pk>/preview/", view(self.preview_view), name="applications_applicationcycle_preview"),
             path("stop-preview/", view(self.stop_preview_view), name="applications_applicationcycle_stop_preview"),
+            path("report/", view(self.report_view), name="applications_applicationcycle_report"),
             *super().get_urls(),
         ]
 
@@ -215,6 +222,24 @@ class ApplicationCycleAdmin(admin.ModelAdmin):
         request.session[preview.SESSION_KEY] = cycle.pk
         return redirect(cycle.get_absolute_url())
 
+    def report_view(self, request):
+        """Stale and missing content, for coordinators."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        panel = report.this_cycle()
+        since = panel["live"].publish_at if panel["live"] else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Stale and missing content",
+            "panel": panel,
+            "since": since,
+            "stale": report.stale_content(since),
+            "missing": report.missing_facts(),
+            "not_on_the_site": report.NOT_ON_THE_SITE,
+        }
+        return TemplateResponse(request, "admin/applications/applicationcycle/report.html", context)
+
     def stop_preview_view(self, request):
         pk = request.session.pop(preview.SESSION_KEY, None)
         if pk and ApplicationCycle.objects.filter(pk=pk).exists():
@@ -238,9 +263,9 @@ class InterviewDateInline(admin.TabularInline):
 
 
 @admin.register(TrackApplication)
-class TrackApplicationAdmin(admin.ModelAdmin):
+class TrackApplicationAdmin(SortableAdminMixin, admin.ModelAdmin):
     form = AddInterviewLinesForm
-    list_display = ["application_name", "track", "cycle", "is_exclusive", "interview_days", "order"]
+    list_display = ["application_name", "track", "cycle", "is_exclusive", "interview_days"]
     list_filter = ["cycle", "is_exclusive"]
     search_fields = ["application_name", "track__name", "rule"]
     autocomplete_fields = ["cycle", "track"]
@@ -262,13 +287,12 @@ class TrackApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(GraduateRequirement)
-class GraduateRequirementAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "parent", "date", "cycle", "order"]
+class GraduateRequirementAdmin(SortableAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "parent", "date", "cycle"]
     list_filter = ["cycle"]
     search_fields = ["text"]
-    prepopulated_fields = {"slug": ["text"]}
     autocomplete_fields = ["cycle", "parent"]
-    fieldsets = [(None, {"fields": ["cycle", "text", "date", "parent"]}), ADVANCED]
+    fields = ["cycle", "text", "date", "parent"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("cycle", "parent")

@@ -19,9 +19,11 @@ MAX_LINES = 100
 
 
 def format_interview(interview):
-    """One line for a day: “2021-11-16”, or “2021-11-16 and 2021-11-17” for two."""
-    line = interview.date.isoformat()
-    return f"{line} and {interview.second_date.isoformat()}" if interview.second_date else line
+    """One line for a day: “Tuesday 2021-11-16”, or “Monday 2021-11-15 and Tuesday 2021-11-16” for two."""
+    line = f"{interview.date:%A} {interview.date.isoformat()}"
+    if interview.second_date:
+        line += f" and {interview.second_date:%A} {interview.second_date.isoformat()}"
+    return line
 
 
 def _parse_day(text, line_number):

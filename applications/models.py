@@ -270,6 +270,28 @@ class ApplicationCycle(NameSlugModel):
         return sum(letter.count_min for letter in self.letters.all())
 
 
+def fill_slug(item, text):
+    """A slug for a list item a coordinator added without one: from its cycle and text, made unique."""
+    if item.slug:
+        return
+    base = slugify(f"{item.cycle.slug} {text}")[:190] or "item"
+    slug, number = base, 2
+    while type(item)._default_manager.filter(slug=slug).exclude(pk=item.pk).exists():
+        slug, number = f"{base}-{number}", number + 1
+    item.slug = slug
+
+
+class CycleItemModel(ListItemModel):
+    """An entry of a list that belongs to one cycle; its slug is filled in from the text."""
+
+    class Meta(ListItemModel.Meta):
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        fill_slug(self, self.text)
+        super().save(*args, **kwargs)
+
+
 def _shift_instant(moment, shift):
     """`moment` moved on by `shift` at the same Eastern wall-clock time, across daylight-saving changes."""
     local = timezone.localtime(moment)
@@ -286,14 +308,14 @@ def _text_fields(obj, exclude=()):
     ]
 
 
-class LetterRequirement(ListItemModel):
+class LetterRequirement(CycleItemModel):
     """A letter of recommendation an applicant must send."""
 
     cycle = models.ForeignKey(ApplicationCycle, on_delete=models.CASCADE, related_name="letters")
     count_min = models.PositiveSmallIntegerField("fewest letters", default=1)
     count_max = models.PositiveSmallIntegerField("most letters", default=1)
 
-    class Meta(ListItemModel.Meta):
+    class Meta(CycleItemModel.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(count_max__gte=models.F("count_min")),
@@ -440,16 +462,16 @@ class InterviewDate(models.Model):
     natural_key.dependencies = ["applications.trackapplication"]
 
 
-class InterviewActivity(ListItemModel):
+class InterviewActivity(CycleItemModel):
     """Something every candidate does on the interview day."""
 
     cycle = models.ForeignKey(ApplicationCycle, on_delete=models.CASCADE, related_name="interview_activities")
 
-    class Meta(ListItemModel.Meta):
+    class Meta(CycleItemModel.Meta):
         verbose_name_plural = "interview activities"
 
 
-class GraduateRequirement(ListItemModel):
+class GraduateRequirement(CycleItemModel):
     """A requirement for international medical graduates; some carry a date, some sit under another."""
 
     cycle = models.ForeignKey(ApplicationCycle, on_delete=models.CASCADE, related_name="graduate_requirements")

@@ -26,6 +26,20 @@ class ProgramAdmin(admin.ModelAdmin):
                 ],
             },
         ),
+        (
+            "What applicants look for",
+            {
+                "description": "Each is shown on the site once filled in; the content report lists the empty ones.",
+                "fields": [
+                    ("contact_email", "contact_phone"),
+                    "contact_address",
+                    "salary",
+                    "leave",
+                    "visa_policy",
+                    "graduate_outcomes",
+                ],
+            },
+        ),
     ]
 
 

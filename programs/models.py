@@ -25,6 +25,37 @@ class Program(NameSlugModel):
     research_intro = models.TextField("research introduction", blank=True)
     benefits_intro = models.TextField("benefits introduction", blank=True)
     appointment = models.TextField(blank=True, help_text="How residents are appointed, shown with the benefits.")
+    # What applicants look for; empty until the program gives it, and shown only when filled.
+    contact_email = models.EmailField("contact email", blank=True, help_text="Where applicants write with questions.")
+    contact_phone = models.CharField("contact phone", max_length=40, blank=True)
+    contact_address = models.TextField("contact address", blank=True, help_text="The program office's postal address.")
+    salary = models.TextField(
+        "salary by PGY year",
+        blank=True,
+        help_text="One line per year, e.g. “PGY-1: $70,000”. Shown with the benefits.",
+    )
+    leave = models.TextField("leave", blank=True, help_text="Vacation and parental leave. Shown with the benefits.")
+    visa_policy = models.TextField(
+        "visa sponsorship policy",
+        blank=True,
+        help_text="Which visas the program sponsors (J-1, H-1B). Shown to international graduates.",
+    )
+    graduate_outcomes = models.TextField(
+        "where graduates went",
+        blank=True,
+        help_text="Fellowships, practice and careers of recent graduates. Shown on the tracks page.",
+    )
+
+    # The applicant facts above, in the order the content report lists them.
+    APPLICANT_FACTS = [
+        "contact_email",
+        "contact_phone",
+        "contact_address",
+        "salary",
+        "leave",
+        "visa_policy",
+        "graduate_outcomes",
+    ]
 
     objects = ProgramQuerySet.as_manager()
 

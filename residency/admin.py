@@ -63,6 +63,8 @@ class HistoryAdmin(CompareVersionAdmin):
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST":
             self._record_as_is(request, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
+        # A list that is also sorted by dragging (adminsortable2) keeps the "Recover deleted" button.
+        extra_context = {"base_change_list_template": "reversion/change_list.html", **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
 

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "residency.context_processors.navigation",
                 "residency.context_processors.content_changed",
                 "applications.context_processors.preview",
+                "applications.context_processors.this_cycle",
                 "programs.context_processors.program",
             ],
             "builtins": ["residency.templatetags"],
