@@ -24,7 +24,10 @@ from .models import (
 # The cycle's slug is filled in from its name and used by fixtures only: out of the way, collapsed.
 ADVANCED = ("Advanced", {"classes": ["collapse"], "fields": ["slug"]})
 # Inline rows stay narrow enough for the cycle's page to fit a 1,280 px screen.
-NARROW_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
+NARROW_TEXT = {
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 32})},
+    models.CharField: {"widget": forms.TextInput(attrs={"size": 24})},
+}
 
 
 class CycleInline(SortableInlineAdminMixin, admin.TabularInline):
@@ -45,6 +48,9 @@ class TrackApplicationInline(CycleInline):
     fields = ["track", "application_name", "is_exclusive", "interview_lines", "order"]
     show_change_link = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("track").prefetch_related("interview_dates")
+
 
 class InterviewActivityInline(CycleInline):
     model = InterviewActivity
@@ -57,7 +63,8 @@ class ApplicationCycleAdmin(SortableAdminBase, admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["letters_tracks"]
-    readonly_fields = ["status_label", "review_list"]
+    # Published, scheduled or draft is set with the buttons on the cycle's page, not typed.
+    readonly_fields = ["status_label", "publish_at", "review_list"]
     # An address typed without a scheme is taken as https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
@@ -106,6 +113,8 @@ class ApplicationCycleAdmin(SortableAdminBase, admin.ModelAdmin):
     ]
     inlines = [LetterRequirementInline, TrackApplicationInline, InterviewActivityInline]
     actions = ["mark_reviewed"]
+    # Reverting a cycle's content leaves it published (or not): that is done with Publish and Return to draft.
+    history_keep = ["publish_at"]
 
     @admin.display(description="status")
     def status_label(self, cycle):

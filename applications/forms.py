@@ -65,7 +65,7 @@ class InterviewLinesForm(forms.ModelForm):
     interview_lines = forms.CharField(
         label="interview days",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 28}),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 26}),
         help_text="One day per line, e.g. 2021-11-16; two days: 2021-11-16 and 2021-11-17.",
     )
     # Editing the list replaces the track's days; the track page's own form only adds to them.

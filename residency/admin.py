@@ -42,6 +42,20 @@ class HistoryAdmin(CompareVersionAdmin):
     there would be nothing to revert to or to recover.
     """
 
+    # Fields a revert leaves as they are now (e.g. whether a cycle is published, which has its own buttons).
+    history_keep = ()
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        if self.history_keep:
+            current = self.get_queryset(request).filter(pk=unquote(object_id)).values(*self.history_keep).first()
+            request.history_keep = current or {}
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        for field, value in getattr(request, "history_keep", {}).items():
+            setattr(obj, field, value)
+        super().save_model(request, obj, form, change)
+
     def _record_as_is(self, request, object_ids):
         for obj in self.get_queryset(request).filter(pk__in=[pk for pk in object_ids if str(pk).isdigit()]):
             if not Version.objects.get_for_object(obj).exists():
