@@ -45,7 +45,7 @@ def parse_interview_lines(text):
     days, errors = [], []
     for number, line in enumerate(lines, start=1):
         parts = [part for part in TWO_DAYS.split(line.strip()) if part.strip()]
-        if len(parts) > 2:
+        if not parts or len(parts) > 2:
             errors.append(f"Line {number}: give one day, or two days joined by “and”.")
             continue
         try:

@@ -34,7 +34,7 @@ def stale_content(since):
     if since is None:
         return []
     rows = []
-    for model in content.all_content_models():
+    for model in content.content_models():
         if model._meta.app_label == ApplicationCycle._meta.app_label or model not in admin.site._registry:
             continue
         ids = [str(pk) for pk in model._default_manager.values_list("pk", flat=True)]

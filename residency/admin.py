@@ -89,7 +89,7 @@ def keep_history(site=admin.site):
     follow them, so a revision of a page holds its inline rows too. Coordinators need nothing
     beyond their rights on the content: history, revert and recover check those.
     """
-    for model in content.all_content_models():
+    for model in content.content_models():
         model_admin = site._registry.get(model)
         if model_admin is not None and not isinstance(model_admin, VersionAdmin):
             cls = type(model_admin)
@@ -133,7 +133,7 @@ class RecentChangeAdmin(admin.ModelAdmin):
         return (
             request.user.is_active
             and request.user.is_staff
-            and any(request.user.has_module_perms(model._meta.app_label) for model in content.all_content_models())
+            and any(request.user.has_module_perms(model._meta.app_label) for model in content.content_models())
         )
 
     def has_module_permission(self, request):

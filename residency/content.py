@@ -40,11 +40,6 @@ def is_content_model(model):
     return getattr(model._meta.app_config, "content", False)
 
 
-def all_content_models():
-    """Every content model of every content app."""
-    return [model for app_label in CONTENT_APPS for model in content_models(app_label)]
-
-
 def fixture_paths(directory):
     return [Path(directory) / f"{config.label}.json" for config in content_apps()]
 

@@ -16,7 +16,13 @@ from tests import test_browser as shared
 from tests.test_browser import ADMIN, _log_in, _public_text
 
 # The site as deployed, the browser and the problems watch of tests/test_browser.py (this module gets its own server).
-server, browser, page, problems = shared.server, shared.browser, shared.page, shared.problems
+server, browser, page, problems, main_pages = (
+    shared.server,
+    shared.browser,
+    shared.page,
+    shared.problems,
+    shared.main_pages,
+)
 
 # The goal the coordinators set: the yearly rollover in fewer clicks than this, plus the date edits.
 CLICK_GOAL = 15

@@ -56,7 +56,7 @@ def test_track_page_shows_its_sites_and_interview_dates(client):
 
 def test_track_page_leaves_out_other_cycles_dates(client):
     track = TrackFactory()
-    old = InterviewDateFactory(track_application__track=track, track_application__cycle__is_current=False)
+    old = InterviewDateFactory(track_application__track=track, track_application__cycle__publish_at=None)
     ApplicationCycleFactory()  # the cycle shown, in which the track has no rule
     assert f'datetime="{old.date.isoformat()}"' not in client.get(track.get_absolute_url()).text
 
