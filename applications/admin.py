@@ -236,7 +236,7 @@ class ApplicationCycleAdmin(SortableAdminBase, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         panel = report.this_cycle()
-        since = panel["live"].publish_at if panel["live"] else None
+        since = panel["since"]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -81,9 +81,12 @@ def this_cycle():
     upcoming = list(ApplicationCycle.objects.scheduled().order_by("publish_at")) + list(
         ApplicationCycle.objects.drafts().order_by("-deadline")
     )
+    since = live.publish_at if live else None
     return {
         "live": live,
         "upcoming": upcoming,
+        "since": since,
+        "stale": sum(row["stale"] for row in stale_content(since)),
         "to_review": sum(len(cycle.texts_to_review) for cycle in [live, *upcoming] if cycle),
         "report_url": reverse("admin:applications_applicationcycle_report"),
     }

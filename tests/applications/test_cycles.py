@@ -239,3 +239,16 @@ def test_a_draft_is_never_shown_to_the_public(client):
         assert response.status_code == HTTPStatus.OK
         assert "Draft cycle" not in response.text
         assert "A draft" not in response.text
+
+
+def test_past_requirement_dates_for_international_graduates_are_shown_as_past(client):
+    cycle = open_cycle()
+    requirement = GraduateRequirementFactory(cycle=cycle, date=timezone.localdate() + datetime.timedelta(days=10))
+    url = reverse("applications:graduates")
+    assert "(past)" not in client.get(url).text
+    with time_machine.travel(
+        datetime.datetime.combine(
+            requirement.date + datetime.timedelta(days=1), datetime.time(17), tzinfo=datetime.UTC
+        )
+    ):
+        assert "(past)" in client.get(url).text
