@@ -38,5 +38,5 @@ class Command(BaseCommand):
                 cycle.publish(at)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        when = f"at {timezone.localtime(at):%Y-%m-%d %H:%M %Z}" if at else "now"
+        when = f"at {timezone.localtime(at):%Y-%m-%d %H:%M} Eastern Time" if at else "now"
         self.stdout.write(f"{cycle.name} goes live {when}.")
