@@ -10,6 +10,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
+from residency.admin import ADVANCED
+
 from . import preview, report
 from .forms import AddInterviewLinesForm, CopyCycleForm, InterviewLinesForm, PublishCycleForm, next_name
 from .models import (
@@ -21,8 +23,6 @@ from .models import (
     TrackApplication,
 )
 
-# The cycle's slug is filled in from its name and used by fixtures only: out of the way, collapsed.
-ADVANCED = ("Advanced", {"classes": ["collapse"], "fields": ["slug"]})
 # Inline rows stay narrow enough for the cycle's page to fit a 1,280 px screen.
 NARROW_TEXT = {
     models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 32})},

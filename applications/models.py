@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
-from residency.models import ListItemModel, NameSlugModel, OrderedModel, SlugQuerySet
+from residency.models import ListItemModel, NameSlugModel, OrderedModel, SlugQuerySet, fill_slug
 
 from . import preview
 
@@ -270,17 +270,6 @@ class ApplicationCycle(NameSlugModel):
         return sum(letter.count_min for letter in self.letters.all())
 
 
-def fill_slug(item, text):
-    """A slug for a list item a coordinator added without one: from its cycle and text, made unique."""
-    if item.slug:
-        return
-    base = slugify(f"{item.cycle.slug} {text}")[:190] or "item"
-    slug, number = base, 2
-    while type(item)._default_manager.filter(slug=slug).exclude(pk=item.pk).exists():
-        slug, number = f"{base}-{number}", number + 1
-    item.slug = slug
-
-
 class CycleItemModel(ListItemModel):
     """An entry of a list that belongs to one cycle; its slug is filled in from the text."""
 
@@ -288,7 +277,8 @@ class CycleItemModel(ListItemModel):
         abstract = True
 
     def save(self, *args, **kwargs):
-        fill_slug(self, self.text)
+        # Prefixed with the cycle's slug: each year's copy of a list has slugs of its own.
+        fill_slug(self, f"{self.cycle.slug} {self.text}")
         super().save(*args, **kwargs)
 
 

@@ -31,6 +31,19 @@ admin.site.site_header = "Residency site administration"
 admin.site.site_title = "Residency site admin"
 admin.site.index_title = "Content"
 
+# Slugs are filled in from names and used only in addresses and fixtures: out of the way, collapsed.
+ADVANCED = ("Advanced", {"classes": ["collapse"], "fields": ["slug"]})
+
+
+class FilledSlugMixin:
+    """A slug a coordinator may leave empty: the browser fills it in from the name, and so does saving."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "slug" in form.base_fields:
+            form.base_fields["slug"].required = False
+        return form
+
 
 # --- History: every content change kept as a revision (django-reversion) ---------------------------
 
@@ -147,6 +160,3 @@ class RecentChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-keep_history()

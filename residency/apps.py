@@ -9,6 +9,7 @@ class ResidencyConfig(AppConfig):
     content = False
 
     def ready(self):
+        from .admin import keep_history
         from .content import content_models
         from .coordinators import sync_coordinator_group
         from .pagecache import on_content_change
@@ -23,3 +24,5 @@ class ResidencyConfig(AppConfig):
             for field in model._meta.local_many_to_many:
                 signals.m2m_changed.connect(on_content_change, sender=field.remote_field.through)
         signals.post_migrate.connect(sync_coordinator_group, sender=self)
+        # After admin's autodiscover (the admin app is ready first), whichever order the apps' admin modules ran in.
+        keep_history()

@@ -1,6 +1,18 @@
 """Abstract bases shared by the content models of every app."""
 
 from django.db import models
+from django.utils.text import slugify
+
+
+def fill_slug(obj, text):
+    """Give `obj` a slug from `text` if it has none (as admin's form would), made unique in its table."""
+    if obj.slug:
+        return
+    base = slugify(text)[:190] or "item"
+    slug, number = base, 2
+    while type(obj)._default_manager.filter(slug=slug).exclude(pk=obj.pk).exists():
+        slug, number = f"{base}-{number}", number + 1
+    obj.slug = slug
 
 
 class SlugQuerySet(models.QuerySet):
@@ -21,6 +33,13 @@ class OrderedModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # A new item goes last, after the others a coordinator has already put in order.
+        if self._state.adding and not self.order:
+            highest = type(self)._default_manager.aggregate(highest=models.Max("order"))["highest"]
+            self.order = 0 if highest is None else highest + 1
+        super().save(*args, **kwargs)
+
 
 class NameSlugModel(OrderedModel):
     """A named, ordered piece of content with a unique slug as its natural key."""
@@ -40,6 +59,10 @@ class NameSlugModel(OrderedModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        fill_slug(self, self.name)
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.slug,)
@@ -63,6 +86,10 @@ class ListItemModel(OrderedModel):
 
     def __str__(self):
         return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"
+
+    def save(self, *args, **kwargs):
+        fill_slug(self, self.text)
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.slug,)

@@ -1,20 +1,25 @@
+from adminsortable2.admin import SortableAdminMixin
 from django.contrib import admin
+
+from residency.admin import ADVANCED, FilledSlugMixin
 
 from .models import Practice
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
-    list_display = ["name", "abbreviation", "track_names", "residents", "is_health_center", "order"]
-    list_editable = ["order"]
+class PracticeAdmin(FilledSlugMixin, SortableAdminMixin, admin.ModelAdmin):
+    """The continuity sites, put in the sites page's order by dragging; a new site goes last."""
+
+    list_display = ["name", "abbreviation", "track_names", "residents", "is_health_center"]
     list_filter = ["is_health_center", "tracks"]
     search_fields = ["name", "abbreviation", "description"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["tracks"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "abbreviation", "order", "is_health_center"]}),
+        (None, {"fields": ["name", "abbreviation", "is_health_center"]}),
         ("Residents", {"fields": ["tracks", "residents_label", "residents_min", "residents_max"]}),
         (None, {"fields": ["description"]}),
+        ADVANCED,
     ]
 
     def get_queryset(self, request):

@@ -172,3 +172,30 @@ def test_coordinator_edits_a_tracks_interview_dates_inline(client, coordinator_c
     assert response.status_code == HTTPStatus.FOUND
     new_interview = application.interview_dates.get(date=new_day)
     assert new_interview.label in client.get(reverse("applications:interviews")).text
+
+
+def test_a_site_added_in_admin_gets_its_slug_from_its_name_and_goes_last(client, coordinator_client):
+    track = Practice.objects.first().tracks.first()
+    data = {
+        "name": "Harbor View Primary Care",
+        "slug": "",
+        "tracks": [track.pk],
+        "residents_label": "Residents Placed",
+        "residents_min": 2,
+        "residents_max": 4,
+        "description": "A new site.",
+    }
+    response = coordinator_client.post(reverse("admin:sites_practice_add"), data)
+    assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].errors
+    added = Practice.objects.get(name="Harbor View Primary Care")
+    assert added.slug == "harbor-view-primary-care"
+    assert list(Practice.objects.all())[-1] == added
+    assert client.get(added.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+def test_slugs_are_kept_under_a_collapsed_advanced_section(coordinator_client):
+    practice = Practice.objects.first()
+    form = coordinator_client.get(reverse("admin:sites_practice_change", args=[practice.pk])).text
+    advanced = form.index("Advanced")
+    assert form.index('name="name"') < advanced < form.index('name="slug"')
+    assert 'name="order"' not in form
