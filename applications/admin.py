@@ -65,8 +65,6 @@ class ApplicationCycleAdmin(SortableAdminBase, admin.ModelAdmin):
     filter_horizontal = ["letters_tracks"]
     # Published, scheduled or draft is set with the buttons on the cycle's page, not typed.
     readonly_fields = ["status_label", "publish_at", "review_list"]
-    # An address typed without a scheme is taken as https (Django 6's default).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "status_label", "publish_at", "review_list"]}),
         (

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
+from residency.fields import WebAddressField
 from residency.models import ListItemModel, NameSlugModel, OrderedModel, SlugQuerySet, fill_slug
 
 from . import preview
@@ -95,7 +96,7 @@ class ApplicationCycle(NameSlugModel):
     interview_selection = models.TextField(blank=True, help_text="How applicants are selected for interview.")
     match_intro = models.TextField("the Match", blank=True, help_text="How positions are filled through the NRMP.")
     med_peds_text = models.TextField("Med-Peds pointer", blank=True)
-    med_peds_url = models.URLField("Med-Peds address", blank=True)
+    med_peds_url = WebAddressField("Med-Peds address", blank=True)
     interview_format = models.TextField(
         "interview day: format", blank=True, help_text="How interviews are held this season."
     )

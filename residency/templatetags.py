@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.text import get_text_list
 
-from . import formats
+from . import fields, formats
 
 register = template.Library()
 
@@ -33,3 +33,9 @@ def is_past(value):
     if isinstance(value, datetime.date):
         return value < timezone.localdate()
     return False
+
+
+@register.filter
+def web_address(value):
+    """An address to link to only if it is http or https; anything else (`javascript:`) renders as nothing."""
+    return fields.web_address(value)
