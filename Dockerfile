@@ -20,7 +20,8 @@ COPY --from=build /opt/venv /opt/venv
 # The code stays owned by root: the app user can read it, not change it.
 COPY . .
 # Settings need a key and hosts to load; these build-time values are not kept in the image's environment.
-RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput --verbosity 0
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput --verbosity 0
 USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -19,19 +19,34 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
 
-# Production secrets have no default: without DEBUG, a missing one stops start-up.
+# Production secrets have no default: without DEBUG, a missing, weak or placeholder one stops start-up.
+PLACEHOLDER_WORDS = ("change", "replace", "example", "placeholder", "insecure", "secret-key", "your-", "xxxx")
+
+
+def _refuse(message):
+    """The start-up error for a production setting that is missing or unsafe."""
+    return ImproperlyConfigured(f"{message} (for local development, use `make run`, which sets DEBUG=1).")
+
+
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="insecure-development-key-do-not-use-in-production")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 else:
     try:
         SECRET_KEY = env("SECRET_KEY")
-        ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+        ALLOWED_HOSTS = [host for host in env.list("ALLOWED_HOSTS") if host]
     except ImproperlyConfigured as error:
-        raise ImproperlyConfigured(
-            f"{error}. With DEBUG off, SECRET_KEY and ALLOWED_HOSTS must be set "
-            "(for local development, use `make run`, which sets DEBUG=1)."
-        ) from None
+        raise _refuse(f"{error}. With DEBUG off, SECRET_KEY and ALLOWED_HOSTS must be set") from None
+    if not SECRET_KEY.strip():
+        raise _refuse("SECRET_KEY is empty. With DEBUG off, set it to 50 or more random characters")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise _refuse(
+            f"SECRET_KEY is too short or too plain ({len(SECRET_KEY)} characters): use 50 or more random ones"
+        )
+    if any(word in SECRET_KEY.lower() for word in PLACEHOLDER_WORDS):
+        raise _refuse("SECRET_KEY looks like a placeholder: set it to 50 or more random characters")
+    if not ALLOWED_HOSTS:
+        raise _refuse("ALLOWED_HOSTS is empty. With DEBUG off, list the site's host names, comma-separated")
 
 INSTALLED_APPS = [
     # Django
@@ -113,10 +128,22 @@ WSGI_APPLICATION = "residency.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database that does not answer fails a request within seconds, not the kernel's minutes;
+    # cached pages are then still served (residency.pagecache).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory unless CACHE_URL names a shared cache (redis://host:6379/0 in production).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://residency-pages")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A down or hung Redis costs a request at most this long; the page is then rendered without it.
+    CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.25)
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=CACHE_TIMEOUT_SECONDS, socket_timeout=CACHE_TIMEOUT_SECONDS
+    )
 
 # Whole public pages are cached until the content changes (or this many seconds pass).
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=24 * 60 * 60)
@@ -149,11 +176,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "429.html"
-# Behind a proxy, the client's address is the last one the proxies add to X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+# Proxies in front of the site that append to X-Forwarded-For (nginx from deploy/: 1). The client's
+# address for the login throttle and the logs is read by residency.clientaddress, by that count.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "residency.clientaddress.client_address"
 
 LANGUAGE_CODE = "en-us"
 # The program's dates and times (the application deadline) are Eastern.
@@ -233,9 +259,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s client=%(client)s %(message)s"}},
+    # Each record names the client's address by the one rule of residency.clientaddress.
+    "filters": {"client": {"()": "residency.clientaddress.ClientAddressFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client"]},
         "null": {"class": "logging.NullHandler"},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},

@@ -2,7 +2,7 @@
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the-deploy-checks-0123456789")
+os.environ.setdefault("SECRET_KEY", "tests-only-URylfHhvCg3fIdDOdehAI32LkaLATPlLJdenpfqEgQlv1gWnKM")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from residency.settings import *  # noqa: E402, F403

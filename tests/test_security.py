@@ -136,6 +136,35 @@ class TestLoginThrottle:
         assert other.status_code == HTTPStatus.FOUND
 
 
+class TestLoginThrottleBehindAProxy:
+    """With PROXY_COUNT=1 the client is the right-most X-Forwarded-For entry, which the proxy wrote."""
+
+    @pytest.fixture(autouse=True)
+    def one_proxy(self, settings):
+        settings.PROXY_COUNT = 1
+
+    def login(self, client, password, forwarded_for):
+        return client.post(
+            reverse("admin:login"),
+            {"username": "coordinator", "password": password},
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+            REMOTE_ADDR="127.0.0.1",
+        )
+
+    def test_spoofing_the_left_most_entry_gives_no_extra_guesses(self, client, coordinator):
+        # An appending proxy keeps what the client sent on the left and adds the real address.
+        for attempt in range(settings.AXES_FAILURE_LIMIT):
+            self.login(client, "wrong", f"10.9.8.{attempt}, 203.0.113.9")
+        response = self.login(client, "a-long-test-password", "10.9.8.200, 203.0.113.9")
+        assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+    def test_clients_behind_the_proxy_do_not_share_one_counter(self, client, coordinator):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self.login(client, "wrong", "203.0.113.9")
+        assert self.login(client, "a-long-test-password", "203.0.113.9").status_code == HTTPStatus.TOO_MANY_REQUESTS
+        assert self.login(client, "a-long-test-password", "198.51.100.7").status_code == HTTPStatus.FOUND
+
+
 def test_password_validators_refuse_a_weak_password():
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
@@ -168,15 +197,44 @@ def test_deploy_checks_pass_with_production_settings():
     assert "no issues" in result.stdout
 
 
+GOOD_KEY = secrets.token_urlsafe(50)
+
+
 @pytest.mark.parametrize(
-    ("env", "missing"),
-    [({"ALLOWED_HOSTS": "residency.example.org"}, "SECRET_KEY"), ({"SECRET_KEY": "x7Rq" * 16}, "ALLOWED_HOSTS")],
+    ("env", "named"),
+    [
+        ({"ALLOWED_HOSTS": "residency.example.org"}, "Set the SECRET_KEY environment variable"),
+        ({"SECRET_KEY": GOOD_KEY}, "Set the ALLOWED_HOSTS environment variable"),
+        ({"SECRET_KEY": "", "ALLOWED_HOSTS": "residency.example.org"}, "SECRET_KEY is empty"),
+        ({"SECRET_KEY": "   ", "ALLOWED_HOSTS": "residency.example.org"}, "SECRET_KEY is empty"),
+        ({"SECRET_KEY": "changeme", "ALLOWED_HOSTS": "residency.example.org"}, "SECRET_KEY is too short"),
+        ({"SECRET_KEY": GOOD_KEY[:49], "ALLOWED_HOSTS": "residency.example.org"}, "SECRET_KEY is too short"),
+        (
+            {"SECRET_KEY": "x7Rq" * 16, "ALLOWED_HOSTS": "residency.example.org"},
+            "SECRET_KEY is too short or too plain",
+        ),
+        (
+            {"SECRET_KEY": "please-change-me-" + GOOD_KEY, "ALLOWED_HOSTS": "residency.example.org"},
+            "SECRET_KEY looks like a placeholder",
+        ),
+        (
+            {"SECRET_KEY": "django-insecure-" + GOOD_KEY, "ALLOWED_HOSTS": "residency.example.org"},
+            "SECRET_KEY looks like a placeholder",
+        ),
+        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is empty"),
+        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": ","}, "ALLOWED_HOSTS is empty"),
+    ],
 )
-def test_without_debug_a_missing_secret_stops_start_up_with_a_clear_message(env, missing):
+def test_without_debug_a_missing_or_unsafe_setting_stops_start_up_naming_it(env, named):
     result = run_manage("check", **env)
     assert result.returncode != 0
-    assert f"Set the {missing} environment variable" in result.stderr
-    assert "With DEBUG off" in result.stderr
+    assert named in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+    assert "Traceback" not in result.stderr.split("ImproperlyConfigured")[-1]  # one clear message at the end
+
+
+def test_the_same_settings_start_with_debug_on():
+    assert run_manage("check", DEBUG="1", SECRET_KEY="", ALLOWED_HOSTS="").returncode == 0
 
 
 def test_admin_lives_at_the_configured_path():
