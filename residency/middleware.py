@@ -1,14 +1,17 @@
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import add_never_cache_headers
+
+from . import pagecache
 
 
 class HealthCheckMiddleware:
     """
-    Answers /healthz: 200 when the database answers, 503 when it does not; never cached.
+    Answers /healthz with the state of the database and of the cache, one per line; never cached.
 
-    It comes first, before host validation and the HTTPS redirect, so a load balancer or the
-    container's health check can ask over plain HTTP by address.
+    200 when the database answers, whatever the cache says (pages are then rendered without it);
+    503 when the database does not. It comes first, before host validation and the HTTPS redirect,
+    so a load balancer or the container's health check can ask over plain HTTP by address.
     """
 
     path = "/healthz"
@@ -22,8 +25,66 @@ class HealthCheckMiddleware:
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
-            response = HttpResponse("ok\n", content_type="text/plain")
+            database = True
         except DatabaseError:
-            response = HttpResponse("database unavailable\n", content_type="text/plain", status=503)
+            database = False
+        cache = pagecache.cache_is_up()
+        text = f"database: {'ok' if database else 'unavailable'}\ncache: {'ok' if cache else 'unavailable'}\n"
+        response = HttpResponse(text, content_type="text/plain", status=200 if database else 503)
         add_never_cache_headers(response)
         return response
+
+
+class PageCacheMiddleware:
+    """
+    The fast path: a cached public page is answered here, before the security, session, auth,
+    messages and CSRF middleware run, with the headers they added when it was stored.
+
+    Sits right after the health check. A page not in the cache goes through the whole stack, and
+    the finished response is stored if it is a public 200 without cookies (residency.pagecache).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = pagecache.page_key(request)
+        if key is None:
+            return self.get_response(request)
+        response = pagecache.cached_page(request, key)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        if pagecache.is_storable(response):
+            response = pagecache.store(request, key, response)
+        return response
+
+
+class BadQueryMiddleware:
+    """
+    Ignores query parameters holding a NUL character, as if they had not been sent.
+
+    No page, admin filter or search has a use for one, and PostgreSQL refuses it in a query (an
+    error that would be a 500). Other invalid bytes are decoded by Django as replacement
+    characters and reach filters and searches harmlessly.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            kept = QueryDict(mutable=True)
+            try:
+                parameters = list(request.GET.lists())
+            except UnicodeError:  # Not what a WSGI server passes on (latin-1 only): ignore it all.
+                parameters = []
+            for name, values in parameters:
+                values = [value for value in values if "\x00" not in value]
+                if values and "\x00" not in name:
+                    kept.setlist(name, values)
+            kept._mutable = False
+            request.GET = kept
+            request.META["QUERY_STRING"] = kept.urlencode()
+        return self.get_response(request)

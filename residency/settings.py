@@ -78,7 +78,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Answers /healthz before host checks and the HTTPS redirect, so a load balancer can ask plainly.
     "residency.middleware.HealthCheckMiddleware",
+    # The fast path: a cached public page is answered here, with the headers of everything below.
+    "residency.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A NUL in the query string is a 400 (PostgreSQL would refuse it in an admin filter or search).
+    "residency.middleware.BadQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -198,9 +202,6 @@ STORAGES = {
 
 # Where `load_content` reads and `export_content` writes the site's content.
 CONTENT_FIXTURES_DIR = BASE_DIR / "fixtures"
-
-# The floor endpoint `make bench` compares pages with; off unless benchmarking.
-BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
 
 # --- Security -------------------------------------------------------------------------------
 # Production sits behind a proxy that ends TLS and says so in X-Forwarded-Proto; it must strip

@@ -13,7 +13,4 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
 ]
 
-if settings.BENCHMARK_FLOOR:
-    urlpatterns.append(path("_floor/<int:size>/", views.floor, name="floor"))
-
 handler500 = "residency.views.server_error"

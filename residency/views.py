@@ -1,8 +1,7 @@
 """Site-wide views: error pages, and what every public page shares."""
 
-from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import csrf_exempt
 
@@ -13,9 +12,11 @@ class PublicPageMixin:
     """
     A page for applicants: read-only, the same for everyone, cached whole until the content changes.
 
-    Other methods answer 405 (the CSRF check is skipped because nothing here accepts a form).
-    Every view built on it is a public page (`residency.pages`) unless it sets `listed = False`;
-    one with a `nav_label` is in the main navigation, in the order of the URL configuration.
+    residency.middleware.PageCacheMiddleware stores and answers these pages; here a freshly rendered
+    page gets its validators and cache policy. Other methods answer 405 (the CSRF check is skipped
+    because nothing here accepts a form). Every view built on it is a public page (`residency.pages`)
+    unless it sets `listed = False`; one with a `nav_label` is in the main navigation, in the order of
+    the URL configuration.
     """
 
     http_method_names = ["get", "head", "options"]
@@ -27,12 +28,26 @@ class PublicPageMixin:
         # Wrapped once here rather than with method_decorator, which re-wraps on every request.
         return csrf_exempt(super().as_view(**initkwargs))
 
+    @classmethod
+    def page_variant(cls, request):
+        """
+        Which version of the page `request` asks for, as part of its cache key: a normalised string of only
+        the query parameters and values this page knows (e.g. "track=categorical"), "" when the page reads
+        no query string (the default: junk parameters never make new cache entries), or None for a
+        response that must not be cached (search results).
+        """
+        return ""
+
     def dispatch(self, request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            return super().dispatch(request, *args, **kwargs)
-        return pagecache.cached_response(
-            request, lambda: super(PublicPageMixin, self).dispatch(request, *args, **kwargs)
-        )
+        response = super().dispatch(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if getattr(request, "page_preview", False):
+                pagecache.add_preview_headers(response)
+            else:
+                pagecache.add_page_headers(response)
+        return response
 
 
 class CurrentObjectMixin:
@@ -63,10 +78,3 @@ def server_error(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on every page, the admin's included: send them to the site's icon."""
     return HttpResponsePermanentRedirect(staticfiles_storage.url("favicon.svg"))
-
-
-def floor(request, size):
-    """A constant response of `size` bytes through the whole middleware stack: what `make bench` compares with."""
-    if not settings.BENCHMARK_FLOOR or size > 1_000_000:
-        raise Http404
-    return HttpResponse(b"x" * size, content_type="text/html; charset=utf-8")

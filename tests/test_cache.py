@@ -139,3 +139,85 @@ def test_pages_are_cached_in_redis_when_cache_url_names_it(client, django_assert
             assert client.get(site_url).content == first.content
         assert any(key.startswith(b":1:page:") for key in caches["default"]._cache.get_client().keys("*"))
         caches["default"].clear()
+
+
+def test_a_cached_page_is_answered_before_the_session_auth_and_csrf_middleware(admin_client):
+    from unittest import mock
+
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    original = SessionMiddleware.process_request
+    with mock.patch.object(SessionMiddleware, "process_request", autospec=True, side_effect=original) as session:
+        first = admin_client.get(SITE_URL)
+        assert session.call_count == 1
+        second = admin_client.get(SITE_URL)
+        assert session.call_count == 1  # not run again: the cached page was answered first
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["Strict-Transport-Security"] == first["Strict-Transport-Security"]
+
+
+def test_a_cached_page_is_not_answered_over_plain_http_it_is_redirected(client):
+    from django.test import Client
+
+    client.get(SITE_URL)
+    assert Client().get(SITE_URL).status_code == HTTPStatus.MOVED_PERMANENTLY
+
+
+def test_a_cached_page_is_not_answered_to_a_host_not_allowed(client):
+    client.get(SITE_URL)
+    assert client.get(SITE_URL, HTTP_HOST="evil.example").status_code == HTTPStatus.BAD_REQUEST
+
+
+class TestCompression:
+    def test_public_pages_are_gzipped_for_clients_that_accept_it_and_cached_so(
+        self, client, django_assert_num_queries
+    ):
+        import gzip
+
+        plain = client.get(SITE_URL)
+        compressed = client.get(SITE_URL, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert compressed.status_code == HTTPStatus.OK
+        assert compressed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(compressed.content) == plain.content
+        assert len(compressed.content) < len(plain.content)
+        assert int(compressed["Content-Length"]) == len(compressed.content)
+        for response in (plain, compressed):
+            assert "Accept-Encoding" in response["Vary"]
+        assert "Content-Encoding" not in plain
+        assert compressed["ETag"] != plain["ETag"]
+        with django_assert_num_queries(0):
+            again = client.get(SITE_URL, HTTP_ACCEPT_ENCODING="gzip")
+        assert again.content == compressed.content
+
+    def test_a_compressed_copy_answers_its_own_conditional_request(self, client):
+        compressed = client.get(SITE_URL, HTTP_ACCEPT_ENCODING="gzip")
+        again = client.get(SITE_URL, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=compressed["ETag"])
+        assert again.status_code == HTTPStatus.NOT_MODIFIED
+
+    def test_the_first_request_of_a_page_is_compressed_too(self, client):
+        assert client.get(SITE_URL, HTTP_ACCEPT_ENCODING="gzip")["Content-Encoding"] == "gzip"
+
+    @pytest.mark.parametrize("name", ["admin:index", "admin:sites_practice_changelist", "admin:login"])
+    def test_admin_responses_are_not_compressed(self, admin_client, name):
+        response = admin_client.get(reverse(name), HTTP_ACCEPT_ENCODING="gzip")
+        assert "Content-Encoding" not in response
+
+
+@pytest.mark.urls("tests.page_variant_urls")
+class TestPageVariants:
+    def test_known_parameters_make_their_own_cache_entry(self, client):
+        categorical = client.get("/filtered/?track=categorical").text
+        assert client.get("/filtered/?track=categorical").text == categorical
+        primary = client.get("/filtered/?track=primary-care").text
+        assert primary != categorical
+        assert client.get("/filtered/?track=primary-care").text == primary
+
+    def test_unknown_parameters_and_values_share_the_plain_pages_entry(self, client):
+        plain = client.get("/filtered/").text
+        assert client.get("/filtered/?track=nonsense").text == plain
+        assert client.get("/filtered/?utm_source=x&track=").text == plain
+
+    def test_a_page_whose_variant_is_none_is_never_cached(self, client):
+        first = client.get("/search/?q=clinic").text
+        assert client.get("/search/?q=clinic").text != first

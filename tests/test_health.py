@@ -1,4 +1,5 @@
-"""/healthz tells a load balancer whether the site can answer; the 500 page shows even with the database down."""
+"""/healthz tells a load balancer whether the site can answer, the database and the cache each; the 500 page shows
+even with the database down (tests/test_outages.py covers the cache and cached pages in outages)."""
 
 import json
 import os
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == HTTPStatus.OK
-    assert response.content == b"ok\n"
+    assert response.content == b"database: ok\ncache: ok\n"
     assert "no-cache" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
 
 
@@ -41,7 +42,7 @@ client = Client(raise_request_exception=False, HTTP_X_FORWARDED_PROTO="https")
 health = client.get("/healthz")
 page = client.get("/apply/")
 print(json.dumps({
-    "health": health.status_code, "health_cache": health["Cache-Control"],
+    "health": health.status_code, "health_cache": health["Cache-Control"], "health_text": health.content.decode(),
     "page": page.status_code, "page_text": page.content.decode(),
 }))
 """
@@ -64,6 +65,7 @@ def database_down():
 
 def test_healthz_answers_503_when_the_database_does_not(database_down):
     assert database_down["health"] == HTTPStatus.SERVICE_UNAVAILABLE
+    assert database_down["health_text"] == "database: unavailable\ncache: ok\n"
     assert "no-store" in database_down["health_cache"]
 
 

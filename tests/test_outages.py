@@ -1,0 +1,172 @@
+"""
+Outages degrade instead of failing: with the cache down or hung, pages are rendered without it; with
+the database down, cached pages are still served and /healthz says which part is down.
+
+Each scenario runs in a fresh process with the production settings, against a real Redis started
+for the test (or a port that refuses, or one that never answers) and a SQLite database file that
+the scenario makes unavailable.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from http import HTTPStatus
+
+import pytest
+from django.conf import settings
+
+SCENARIO = """
+import json, os, shutil, sys, django
+django.setup()
+from django.conf import settings
+from django.db import connections
+from django.test import Client
+
+# tests.settings checks the content version hourly; a scenario may ask for another interval.
+settings.CONTENT_VERSION_CHECK_SECONDS = float(os.environ.get("VERSION_CHECK_SECONDS", 3600))
+client = Client(raise_request_exception=False, HTTP_X_FORWARDED_PROTO="https")
+results = []
+for step, argument in json.loads(sys.argv[1]):
+    if step == "get":
+        response = client.get(argument)
+        results.append({"status": response.status_code, "text": response.content.decode()})
+    elif step == "break_database":
+        # The file becomes a folder: every new connection fails, as with a database server that is down.
+        connections.close_all()
+        path = os.environ["DATABASE_PATH"]
+        os.rename(path, path + ".away")
+        os.mkdir(path)
+print(json.dumps(results))
+"""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def database_file(tmp_path_factory):
+    """A SQLite file with the migrated schema and the content, made once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("outage-db") / "site.sqlite3"
+    env = environment(path, "locmemcache://")
+    for command in (["migrate", "--noinput"], ["load_content"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def database(database_file, tmp_path):
+    copy = tmp_path / "site.sqlite3"
+    shutil.copy(database_file, copy)
+    return copy
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis server of this test's own, on a free port, stopped afterwards."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed (Debian package redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture
+def hung_port():
+    """A port that accepts connections (the kernel completes them) and never answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(64)
+        yield sock.getsockname()[1]
+
+
+def environment(database_path, cache_url):
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        DATABASE_URL=f"sqlite:///{database_path}",
+        DATABASE_PATH=str(database_path),
+        CACHE_URL=cache_url,
+        CONN_MAX_AGE="0",
+    )
+    return env
+
+
+def run(database_path, cache_url, *steps, **extra):
+    env = environment(database_path, cache_url) | extra
+    result = subprocess.run(
+        [sys.executable, "-c", SCENARIO, json.dumps(steps)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr
+
+
+def test_with_redis_refusing_pages_are_rendered_and_healthz_reports_the_cache_down(database):
+    (first, second, health), log = run(
+        database, f"redis://127.0.0.1:{free_port()}/0", ["get", "/apply/"], ["get", "/apply/"], ["get", "/healthz"]
+    )
+    assert first["status"] == second["status"] == HTTPStatus.OK
+    assert second["text"] == first["text"]
+    assert health["status"] == HTTPStatus.OK
+    assert health["text"] == "database: ok\ncache: unavailable\n"
+    assert "Page cache unavailable" in log
+
+
+def test_with_redis_hung_pages_are_rendered_without_it(database, hung_port):
+    (page, health), log = run(database, f"redis://127.0.0.1:{hung_port}/0", ["get", "/tracks/"], ["get", "/healthz"])
+    assert page["status"] == HTTPStatus.OK
+    assert health == {"status": HTTPStatus.OK, "text": "database: ok\ncache: unavailable\n"}
+    assert "Timeout" in log or "timed out" in log
+
+
+def test_with_the_database_down_cached_pages_are_served_and_healthz_says_503(database, redis_url):
+    (cached, during, uncached, health), log = run(
+        database,
+        redis_url,
+        ["get", "/apply/"],
+        ["break_database", None],
+        ["get", "/apply/"],
+        ["get", "/tracks/"],
+        ["get", "/healthz"],
+        VERSION_CHECK_SECONDS="0",
+    )
+    assert cached["status"] == during["status"] == HTTPStatus.OK
+    assert during["text"] == cached["text"]
+    assert uncached["status"] == HTTPStatus.INTERNAL_SERVER_ERROR  # never cached: nothing to serve
+    assert health == {"status": HTTPStatus.SERVICE_UNAVAILABLE, "text": "database: unavailable\ncache: ok\n"}
+    assert "Database unavailable" in log
+
+
+def test_a_server_process_started_while_the_database_is_down_serves_the_pages_in_redis(database, redis_url):
+    (cached,), _ = run(database, redis_url, ["get", "/apply/"])
+    os.rename(database, f"{database}.away")
+    os.mkdir(database)
+    (page, health), _ = run(database, redis_url, ["get", "/apply/"], ["get", "/healthz"])
+    assert page == cached
+    assert health["status"] == HTTPStatus.SERVICE_UNAVAILABLE
