@@ -6,12 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Local development: debug pages, a throwaway secret key, the SQLite file in the project.
 DEV_ENV := DEBUG=1
-# The production settings on this machine. There is no TLS proxy locally, so the HTTPS-only
-# redirect and cookies are off; everything else (headers, caching, static files) is as deployed.
+# The production settings on this machine, behind nginx as deployed (deploy/). There is no TLS
+# locally, so the HTTPS-only redirect and cookies are off; everything else is as deployed.
 PORT ?= 8000
 SERVE_ENV := SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 \
-	CSRF_COOKIE_SECURE=0 HOST=127.0.0.1 PORT=$(PORT)
+	CSRF_COOKIE_SECURE=0 PORT=$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 .PHONY: install run test test-postgres lint format migrate load export serve bench clean
@@ -55,13 +55,14 @@ test: install ## Run the whole suite on SQLite, and the checks CI relies on.
 test-postgres: install ## Run the whole suite on PostgreSQL (DATABASE_URL, default the local server).
 	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/python -m pytest
 
-serve: install ## The production configuration with gunicorn on 127.0.0.1:$(PORT).
+serve: install ## The production configuration: nginx on 127.0.0.1:$(PORT) in front of gunicorn; Ctrl-C stops both.
+	@$(BIN)/python -c 'import sys; sys.path.insert(0, "deploy"); import stack; stack.nginx_binary() or sys.exit(stack.INSTALL_HINT)'
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py load_content --if-empty
-	$(SERVE_ENV) $(BIN)/gunicorn --config gunicorn.conf.py residency.wsgi
+	$(SERVE_ENV) $(BIN)/python deploy/serve.py
 
-bench: install ## Requests per second and latency of each page against a floor endpoint.
+bench: install ## The deployment's targets measured: slow clients, throughput against nginx and whitenoise, edits, load, outages.
 	$(BIN)/python bench/run.py
 
 clean:

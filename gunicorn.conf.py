@@ -3,7 +3,8 @@
 import multiprocessing
 import os
 
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+# GUNICORN_BIND (e.g. unix:/run/residency/gunicorn.sock, behind nginx) or HOST:PORT.
+bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 
 # One worker per core plus one: pages come from the cache, so the work is CPU, and more processes
 # than that only add switching (measured with `make bench`, docs/performance.md).
@@ -21,8 +22,9 @@ max_requests_jitter = 2000
 # Load the application once in the master: faster worker starts and shared memory.
 preload_app = True
 
-# Logs to stdout and stderr, for the container runtime or systemd to collect.
-accesslog = "-"
+# Logs to stdout and stderr, for the container runtime or systemd to collect. Behind nginx, whose
+# access log names the client, GUNICORN_ACCESS_LOG="" turns gunicorn's off.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 

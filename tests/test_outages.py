@@ -13,16 +13,19 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from http import HTTPStatus
 
 import pytest
 from django.conf import settings
 
+from tests import servers
+
 SCENARIO = """
 import json, os, shutil, sys, django
 django.setup()
 from django.conf import settings
+
+from tests import servers
 from django.db import connections
 from django.test import Client
 
@@ -44,23 +47,10 @@ print(json.dumps(results))
 """
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def database_file(tmp_path_factory):
     """A SQLite file with the migrated schema and the content, made once; each test gets a copy."""
-    path = tmp_path_factory.mktemp("outage-db") / "site.sqlite3"
-    env = environment(path, "locmemcache://")
-    for command in (["migrate", "--noinput"], ["load_content"]):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *command], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
-        )
-        assert result.returncode == 0, result.stderr
-    return path
+    return servers.prepare_database(tmp_path_factory.mktemp("outage-db") / "site.sqlite3")
 
 
 @pytest.fixture
@@ -72,24 +62,8 @@ def database(database_file, tmp_path):
 
 @pytest.fixture
 def redis_url():
-    """A Redis server of this test's own, on a free port, stopped afterwards."""
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed (Debian package redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(10)
+    with servers.redis_server() as url:
+        yield url
 
 
 @pytest.fixture
@@ -101,20 +75,10 @@ def hung_port():
         yield sock.getsockname()[1]
 
 
-def environment(database_path, cache_url):
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="tests.settings",
-        DATABASE_URL=f"sqlite:///{database_path}",
-        DATABASE_PATH=str(database_path),
-        CACHE_URL=cache_url,
-        CONN_MAX_AGE="0",
-    )
-    return env
-
-
 def run(database_path, cache_url, *steps, **extra):
-    env = environment(database_path, cache_url) | extra
+    env = servers.site_environment(
+        database_path, DATABASE_PATH=str(database_path), CACHE_URL=cache_url, CONN_MAX_AGE="0", **extra
+    )
     result = subprocess.run(
         [sys.executable, "-c", SCENARIO, json.dumps(steps)],
         cwd=settings.BASE_DIR,
@@ -129,7 +93,11 @@ def run(database_path, cache_url, *steps, **extra):
 
 def test_with_redis_refusing_pages_are_rendered_and_healthz_reports_the_cache_down(database):
     (first, second, health), log = run(
-        database, f"redis://127.0.0.1:{free_port()}/0", ["get", "/apply/"], ["get", "/apply/"], ["get", "/healthz"]
+        database,
+        f"redis://127.0.0.1:{servers.free_port()}/0",
+        ["get", "/apply/"],
+        ["get", "/apply/"],
+        ["get", "/healthz"],
     )
     assert first["status"] == second["status"] == HTTPStatus.OK
     assert second["text"] == first["text"]

@@ -1,0 +1,103 @@
+"""
+Render the nginx configuration in deploy/nginx/ into a folder, for production or for a local run.
+
+The templates' placeholders are @{NAME}; nginx's own $variables are left alone. Production:
+
+    python deploy/nginxconf.py production --output /etc/nginx/residency \\
+        --server-name residency.example.org \\
+        --certificate /etc/letsencrypt/live/residency.example.org/fullchain.pem \\
+        --certificate-key /etc/letsencrypt/live/residency.example.org/privkey.pem \\
+        --static-root /srv/residency/staticfiles --upstream unix:/run/residency/gunicorn.sock
+
+then link /etc/nginx/residency/production.conf into /etc/nginx/sites-enabled/ and run `nginx -t`.
+deploy/stack.py renders the local variant for `make serve`, the tests and `make bench`.
+"""
+
+import argparse
+import getpass
+import os
+import string
+import sys
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent / "nginx"
+SHARED = ["residency.conf", "locations.conf"]
+
+
+class NginxTemplate(string.Template):
+    delimiter = "@"
+    idpattern = r"[A-Z_]+"
+
+
+def render(output, site, values):
+    """Write the shared files and `site` (production.conf or local.conf), filled in, into `output`; return its path."""
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    values = {"CONF_DIR": str(output), **values}
+    for name in [*SHARED, site]:
+        text = NginxTemplate((TEMPLATES / name).read_text()).substitute(values)
+        (output / name).write_text(text)
+    return output / site
+
+
+def render_local(output, run_dir, *, listen, upstream, static_root, extra=""):
+    """The foreground configuration: nginx.conf and local.conf, every file nginx writes under `run_dir`."""
+    run_dir = Path(run_dir)
+    values = {
+        "CONF_DIR": str(output),
+        "RUN_DIR": str(run_dir),
+        "CACHE_DIR": str(run_dir / "cache"),
+        "ERROR_LOG": str(run_dir / "nginx-error.log"),
+        "ACCESS_LOG": str(run_dir / "nginx-access.log"),
+        "LISTEN": listen,
+        "UPSTREAM": upstream,
+        "STATIC_ROOT": str(static_root),
+        "EXTRA": extra,
+        "SITE": "local.conf",
+        # Run as root (a container, CI), nginx would switch its workers to "nobody", who cannot read these
+        # folders; as anyone else the directive is not allowed, so it is only written for root.
+        "USER_DIRECTIVE": f"user {getpass.getuser()};" if os.geteuid() == 0 else "",
+    }
+    render(output, "local.conf", values)
+    main = Path(output) / "nginx.conf"
+    main.write_text(NginxTemplate((TEMPLATES / "nginx.conf").read_text()).substitute(values))
+    return main
+
+
+def render_production(output, **values):
+    """production.conf and the shared files, for Debian's nginx."""
+    return render(output, "production.conf", values)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("mode", choices=["production"])
+    parser.add_argument("--output", required=True, help="folder to write the files into (e.g. /etc/nginx/residency)")
+    parser.add_argument("--server-name", required=True, help="the site's host names, space-separated")
+    parser.add_argument("--certificate", required=True, help="TLS certificate chain (PEM)")
+    parser.add_argument("--certificate-key", required=True, help="its private key (PEM)")
+    parser.add_argument("--static-root", required=True, help="STATIC_ROOT, where collectstatic wrote the files")
+    parser.add_argument("--upstream", default="unix:/run/residency/gunicorn.sock", help="gunicorn's address")
+    parser.add_argument("--cache-dir", default="/var/cache/nginx/residency", help="the microcache's folder")
+    parser.add_argument("--access-log", default="/var/log/nginx/residency.access.log")
+    parser.add_argument("--http-port", default="80")
+    parser.add_argument("--https-port", default="443")
+    args = parser.parse_args(argv)
+    path = render_production(
+        args.output,
+        SERVER_NAME=args.server_name,
+        CERTIFICATE=args.certificate,
+        CERTIFICATE_KEY=args.certificate_key,
+        STATIC_ROOT=args.static_root.rstrip("/"),
+        UPSTREAM=args.upstream,
+        CACHE_DIR=args.cache_dir,
+        ACCESS_LOG=args.access_log,
+        HTTP_PORT=args.http_port,
+        HTTPS_PORT=args.https_port,
+    )
+    print(f"wrote {path}; link it into /etc/nginx/sites-enabled/ and run `nginx -t`")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
