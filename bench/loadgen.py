@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from server import HOST, PROXY_HEADERS
+HOST = "127.0.0.1"
 
 ROTATE_SCRIPT = Path(__file__).resolve().parent / "rotate.lua"
 WRK_THREADS = 2
@@ -36,6 +36,7 @@ class LoadResult:
     requests_per_second: float
     p50_ms: float
     p99_ms: float
+    max_ms: float
     # Responses outside 2xx and 3xx.
     bad_responses: int = 0
     # Socket errors by kind (connect, read, write, timeout).
@@ -75,8 +76,6 @@ def run_load(tool, port, paths, connections, seconds):
 def run_wrk(port, paths, connections, seconds):
     """Run wrk and parse its report; several paths go to rotate.lua after `--`."""
     command = [shutil.which("wrk"), f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    for name, value in PROXY_HEADERS.items():
-        command += ["-H", f"{name}: {value}"]
     if len(paths) == 1:
         command.append(f"http://{HOST}:{port}{paths[0]}")
     else:
@@ -97,6 +96,7 @@ def parse_wrk(output):
         requests_per_second=float(_search(r"^Requests/sec:\s*([\d.]+)", output)),
         p50_ms=_latency_ms("50", output),
         p99_ms=_latency_ms("99", output),
+        max_ms=_max_latency_ms(output),
         bad_responses=int(_search(r"^\s*Non-2xx or 3xx responses:\s*(\d+)", output, default="0")),
         socket_errors=_socket_errors(output),
     )
@@ -115,6 +115,13 @@ def _search(pattern, text, default=None):
 def _latency_ms(percent, output):
     """A line of the latency distribution ('  99%   12.34ms') in milliseconds."""
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", _search(rf"^\s*{percent}%\s+(\S+)\s*$", output)).groups()
+    return float(value) * _UNIT_MS[unit]
+
+
+def _max_latency_ms(output):
+    """The maximum of wrk's 'Latency  avg  stdev  max  +/- stdev' line, in milliseconds."""
+    maximum = _search(r"^\s*Latency\s+\S+\s+\S+\s+(\S+)", output)
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", maximum).groups()
     return float(value) * _UNIT_MS[unit]
 
 
@@ -166,6 +173,7 @@ def run_python(port, paths, connections, seconds):
         requests_per_second=len(latencies) / elapsed,
         p50_ms=percentile(latencies, 50),
         p99_ms=percentile(latencies, 99),
+        max_ms=latencies[-1] if latencies else 0.0,
         bad_responses=tally.bad_responses,
         socket_errors=tally.socket_errors,
     )
@@ -199,7 +207,7 @@ def _client(port, paths, offset, deadline, tally):
 
 def _request(connection, path):
     """Send one GET and read the whole response; the connection reconnects by itself when the server closed it."""
-    connection.request("GET", path, headers=PROXY_HEADERS)
+    connection.request("GET", path)
     response = connection.getresponse()
     response.read()
     return response.status

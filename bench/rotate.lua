@@ -1,5 +1,4 @@
--- For `wrk -s rotate.lua URL -- /path/ /other/ ...`: each request asks for the next path in turn,
--- with the header the site's TLS proxy adds (without it every page redirects to https).
+-- For `wrk -s rotate.lua URL -- /path/ /other/ ...`: each request asks for the next path in turn.
 
 local paths = {}
 local counter = 0
@@ -15,5 +14,5 @@ end
 function request()
    local path = paths[counter % #paths + 1]
    counter = counter + 1
-   return wrk.format("GET", path, { ["X-Forwarded-Proto"] = "https" })
+   return wrk.format("GET", path)
 end

@@ -46,7 +46,9 @@ def free_port():
 class Stack:
     """gunicorn and nginx, for a `with` block: both ready inside it, both stopped on leaving, whatever happened."""
 
-    def __init__(self, env, run_dir, *, port, static_root, extra="", access_log=None, error_log=None, output=None):
+    def __init__(
+        self, env, run_dir, *, port, static_root, extra="", access_log=None, error_log=None, output=None, also_bind=""
+    ):
         self.nginx = nginx_binary()
         if self.nginx is None:
             raise StackError(INSTALL_HINT)
@@ -59,7 +61,8 @@ class Stack:
             "GUNICORN_ACCESS_LOG": "",
             **env,
             "STATIC_ROOT": str(static_root),
-            "GUNICORN_BIND": f"unix:{self.socket_path}",
+            # also_bind: an address of gunicorn's own as well (make bench measures gunicorn alone there).
+            "GUNICORN_BIND": ",".join(filter(None, [f"unix:{self.socket_path}", also_bind])),
         }
         self.static_root = static_root
         self.extra = extra

@@ -4,6 +4,8 @@ from django.utils.cache import add_never_cache_headers
 
 from . import pagecache
 
+CONDITIONAL_HEADERS = ["HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"]
+
 
 class HealthCheckMiddleware:
     """
@@ -54,9 +56,12 @@ class PageCacheMiddleware:
         response = pagecache.cached_page(request, key)
         if response is not None:
             return response
+        # Rendered whole (a 200 to store, not a 304 to this client's copy), then answered as asked.
+        conditions = {name: request.META.pop(name) for name in CONDITIONAL_HEADERS if name in request.META}
         response = self.get_response(request)
+        request.META.update(conditions)
         if pagecache.is_storable(response):
-            response = pagecache.store(request, key, response)
+            response = pagecache.conditional(request, pagecache.store(request, key, response))
         return response
 
 

@@ -221,3 +221,20 @@ class TestPageVariants:
     def test_a_page_whose_variant_is_none_is_never_cached(self, client):
         first = client.get("/search/?q=clinic").text
         assert client.get("/search/?q=clinic").text != first
+
+
+def test_a_revalidation_after_a_change_stores_the_page_for_the_next_request(client, django_assert_num_queries):
+    # nginx revalidates its copy with If-None-Match; after a change that left the page the same, Django
+    # answers 304, and the page it rendered for that is stored for everyone else.
+    etag = client.get(SITE_URL)["ETag"]
+    pagecache.content_changed()
+    assert client.get(SITE_URL, HTTP_IF_NONE_MATCH=etag).status_code == HTTPStatus.NOT_MODIFIED
+    with django_assert_num_queries(0):
+        assert client.get(SITE_URL).status_code == HTTPStatus.OK
+
+
+def test_a_cached_page_survives_the_shared_cache_going_away(client, django_assert_num_queries):
+    first = client.get(SITE_URL)
+    cache.clear()  # as when Redis restarts empty: this process still has its copy for this version
+    with django_assert_num_queries(0):
+        assert client.get(SITE_URL).content == first.content
