@@ -4,7 +4,8 @@ import multiprocessing
 import os
 
 # GUNICORN_BIND (e.g. unix:/run/residency/gunicorn.sock behind nginx; comma-separated for several) or HOST:PORT.
-bind = (os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}").split(",")
+_address = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+bind = (os.environ.get("GUNICORN_BIND") or _address).split(",")
 
 # One worker per core plus one: pages come from the cache, so the work is CPU, and more processes
 # than that only add switching (measured with `make bench`, docs/performance.md).

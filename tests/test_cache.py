@@ -141,42 +141,42 @@ def test_pages_are_cached_in_redis_when_cache_url_names_it(client, django_assert
         caches["default"].clear()
 
 
-def test_a_cached_page_is_answered_before_the_session_auth_and_csrf_middleware(admin_client):
+def test_a_cached_page_is_answered_before_the_session_auth_and_csrf_middleware(admin_client, site_url):
     from unittest import mock
 
     from django.contrib.sessions.middleware import SessionMiddleware
 
     original = SessionMiddleware.process_request
     with mock.patch.object(SessionMiddleware, "process_request", autospec=True, side_effect=original) as session:
-        first = admin_client.get(SITE_URL)
+        first = admin_client.get(site_url)
         assert session.call_count == 1
-        second = admin_client.get(SITE_URL)
+        second = admin_client.get(site_url)
         assert session.call_count == 1  # not run again: the cached page was answered first
     assert second.content == first.content
     assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
     assert second["Strict-Transport-Security"] == first["Strict-Transport-Security"]
 
 
-def test_a_cached_page_is_not_answered_over_plain_http_it_is_redirected(client):
+def test_a_cached_page_is_not_answered_over_plain_http_it_is_redirected(client, site_url):
     from django.test import Client
 
-    client.get(SITE_URL)
-    assert Client().get(SITE_URL).status_code == HTTPStatus.MOVED_PERMANENTLY
+    client.get(site_url)
+    assert Client().get(site_url).status_code == HTTPStatus.MOVED_PERMANENTLY
 
 
-def test_a_cached_page_is_not_answered_to_a_host_not_allowed(client):
-    client.get(SITE_URL)
-    assert client.get(SITE_URL, HTTP_HOST="evil.example").status_code == HTTPStatus.BAD_REQUEST
+def test_a_cached_page_is_not_answered_to_a_host_not_allowed(client, site_url):
+    client.get(site_url)
+    assert client.get(site_url, HTTP_HOST="evil.example").status_code == HTTPStatus.BAD_REQUEST
 
 
 class TestCompression:
     def test_public_pages_are_gzipped_for_clients_that_accept_it_and_cached_so(
-        self, client, django_assert_num_queries
+        self, client, django_assert_num_queries, site_url
     ):
         import gzip
 
-        plain = client.get(SITE_URL)
-        compressed = client.get(SITE_URL, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        plain = client.get(site_url)
+        compressed = client.get(site_url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
         assert compressed.status_code == HTTPStatus.OK
         assert compressed["Content-Encoding"] == "gzip"
         assert gzip.decompress(compressed.content) == plain.content
@@ -187,16 +187,16 @@ class TestCompression:
         assert "Content-Encoding" not in plain
         assert compressed["ETag"] != plain["ETag"]
         with django_assert_num_queries(0):
-            again = client.get(SITE_URL, HTTP_ACCEPT_ENCODING="gzip")
+            again = client.get(site_url, HTTP_ACCEPT_ENCODING="gzip")
         assert again.content == compressed.content
 
-    def test_a_compressed_copy_answers_its_own_conditional_request(self, client):
-        compressed = client.get(SITE_URL, HTTP_ACCEPT_ENCODING="gzip")
-        again = client.get(SITE_URL, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=compressed["ETag"])
+    def test_a_compressed_copy_answers_its_own_conditional_request(self, client, site_url):
+        compressed = client.get(site_url, HTTP_ACCEPT_ENCODING="gzip")
+        again = client.get(site_url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=compressed["ETag"])
         assert again.status_code == HTTPStatus.NOT_MODIFIED
 
-    def test_the_first_request_of_a_page_is_compressed_too(self, client):
-        assert client.get(SITE_URL, HTTP_ACCEPT_ENCODING="gzip")["Content-Encoding"] == "gzip"
+    def test_the_first_request_of_a_page_is_compressed_too(self, client, site_url):
+        assert client.get(site_url, HTTP_ACCEPT_ENCODING="gzip")["Content-Encoding"] == "gzip"
 
     @pytest.mark.parametrize("name", ["admin:index", "admin:sites_practice_changelist", "admin:login"])
     def test_admin_responses_are_not_compressed(self, admin_client, name):
@@ -223,18 +223,20 @@ class TestPageVariants:
         assert client.get("/search/?q=clinic").text != first
 
 
-def test_a_revalidation_after_a_change_stores_the_page_for_the_next_request(client, django_assert_num_queries):
+def test_a_revalidation_after_a_change_stores_the_page_for_the_next_request(
+    client, django_assert_num_queries, site_url
+):
     # nginx revalidates its copy with If-None-Match; after a change that left the page the same, Django
     # answers 304, and the page it rendered for that is stored for everyone else.
-    etag = client.get(SITE_URL)["ETag"]
+    etag = client.get(site_url)["ETag"]
     pagecache.content_changed()
-    assert client.get(SITE_URL, HTTP_IF_NONE_MATCH=etag).status_code == HTTPStatus.NOT_MODIFIED
+    assert client.get(site_url, HTTP_IF_NONE_MATCH=etag).status_code == HTTPStatus.NOT_MODIFIED
     with django_assert_num_queries(0):
-        assert client.get(SITE_URL).status_code == HTTPStatus.OK
+        assert client.get(site_url).status_code == HTTPStatus.OK
 
 
-def test_a_cached_page_survives_the_shared_cache_going_away(client, django_assert_num_queries):
-    first = client.get(SITE_URL)
+def test_a_cached_page_survives_the_shared_cache_going_away(client, django_assert_num_queries, site_url):
+    first = client.get(site_url)
     cache.clear()  # as when Redis restarts empty: this process still has its copy for this version
     with django_assert_num_queries(0):
-        assert client.get(SITE_URL).content == first.content
+        assert client.get(site_url).content == first.content
