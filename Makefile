@@ -60,7 +60,7 @@ serve: install ## The production configuration: nginx on 127.0.0.1:$(PORT) in fr
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py load_content --if-empty
-	$(SERVE_ENV) $(BIN)/python deploy/serve.py
+	$(SERVE_ENV) exec $(BIN)/python deploy/serve.py
 
 bench: install ## The deployment's targets measured: slow clients, throughput against nginx and whitenoise, edits, load, outages.
 	$(BIN)/python bench/run.py

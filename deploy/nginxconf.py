@@ -40,15 +40,15 @@ def render(output, site, values):
     return output / site
 
 
-def render_local(output, run_dir, *, listen, upstream, static_root, extra=""):
+def render_local(output, run_dir, *, listen, upstream, static_root, extra="", access_log=None, error_log=None):
     """The foreground configuration: nginx.conf and local.conf, every file nginx writes under `run_dir`."""
     run_dir = Path(run_dir)
     values = {
         "CONF_DIR": str(output),
         "RUN_DIR": str(run_dir),
         "CACHE_DIR": str(run_dir / "cache"),
-        "ERROR_LOG": str(run_dir / "nginx-error.log"),
-        "ACCESS_LOG": str(run_dir / "nginx-access.log"),
+        "ERROR_LOG": error_log or str(run_dir / "nginx-error.log"),
+        "ACCESS_LOG": access_log or str(run_dir / "nginx-access.log"),
         "LISTEN": listen,
         "UPSTREAM": upstream,
         "STATIC_ROOT": str(static_root),

@@ -20,6 +20,8 @@ def main():
         print(f"make serve: {INSTALL_HINT}", file=sys.stderr)
         return 1
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Ctrl-C stops both, even when started from a shell that ignores SIGINT for background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     port = int(os.environ.get("PORT", "8000"))
     static_root = os.environ.get("STATIC_ROOT", str(ROOT / "staticfiles"))
     with tempfile.TemporaryDirectory(prefix="residency-serve-") as run_dir:

@@ -97,8 +97,9 @@ class Stack:
             upstream=f"unix:{self.socket_path}",
             static_root=self.static_root,
             extra=self.extra,
+            access_log=self.access_log,
+            error_log=self.error_log,
         )
-        self._override_logs(config)
         test = subprocess.run(
             [self.nginx, "-t", "-q", "-p", str(self.run_dir), "-c", str(config)], capture_output=True
         )
@@ -128,16 +129,6 @@ class Stack:
         # nginx first (SIGQUIT: finish the requests in flight), so nobody reaches a stopped gunicorn.
         _stop(self.nginx_process, signal.SIGQUIT)
         _stop(self.gunicorn_process, signal.SIGTERM)
-
-    def _override_logs(self, config):
-        if self.access_log or self.error_log:
-            for path in config.parent.glob("*.conf"):
-                text = path.read_text()
-                if self.access_log:
-                    text = text.replace(str(self.run_dir / "nginx-access.log"), self.access_log)
-                if self.error_log:
-                    text = text.replace(str(self.run_dir / "nginx-error.log"), self.error_log)
-                path.write_text(text)
 
     def _popen(self, command, env):
         # Its own session: a Ctrl-C reaches only the parent, which then stops both in order.
