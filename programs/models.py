@@ -73,6 +73,10 @@ class TrackQuerySet(SlugQuerySet):
             "practices", models.Prefetch("applications", applications.prefetch_related("interview_dates"))
         )
 
+    def with_practices(self):
+        """Tracks that have at least one continuity clinic, each once."""
+        return self.filter(practices__isnull=False).distinct()
+
 
 class Track(NameSlugModel):
     """A training track of the program, such as Categorical or Primary Care."""

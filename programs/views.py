@@ -1,3 +1,4 @@
+from django.db.models import Count
 from django.views.generic import DetailView, ListView, TemplateView
 
 from curriculum.models import Rotation
@@ -19,11 +20,20 @@ class HomeView(PublicPageMixin, CurrentObjectMixin, TemplateView):
 
 
 class TrackListView(PublicPageMixin, ListView):
+    """The tracks compared side by side: Match number, length, combinations, interviews, clinics and letters."""
+
     context_object_name = "tracks"
     nav_label = "Tracks"
 
     def get_queryset(self):
-        return Track.objects.select_related("match_via")
+        return Track.objects.select_related("match_via").annotate(practice_count=Count("practices"))
+
+    def get_context_data(self, **kwargs):
+        # The applications app refers to tracks, so its rules are reached through the relation, not an import.
+        rules = Track.applications.rel.related_model.objects.current_rules()
+        kwargs["rules"] = rules
+        kwargs["rows"] = [rules.compare(track) for track in self.object_list] if rules else []
+        return super().get_context_data(**kwargs)
 
 
 class TrackDetailView(PublicPageMixin, DetailView):

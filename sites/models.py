@@ -9,6 +9,10 @@ class PracticeQuerySet(SlugQuerySet):
     def with_tracks(self):
         return self.prefetch_related("tracks")
 
+    def for_track(self, track):
+        """The clinics where residents of `track` train."""
+        return self.filter(tracks=track)
+
 
 class Practice(NameSlugModel):
     """A continuity practice site where residents hold their weekly clinic."""

@@ -581,3 +581,52 @@ def test_a_bad_host_says_bad_request_inside_the_site_navigation(client):
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert_in_site_layout(response, "Bad request")
     assert "evil.example" not in response.content.decode()
+
+
+# --- The applicants' tools: their own parameters, with junk -----------------------------------
+
+# Each tool's address and the parameters it reads; any value must give the page (200), never a 500.
+TOOL_PARAMETERS = {
+    "/sites/": ["track"],
+    "/sites/compare/": ["site"],
+}
+REAL_VALUES = ["categorical", "primary-care", "chelsea-healthcare-center", "beacon-hill-primary-care"]
+tool_values = st.one_of(st.sampled_from(REAL_VALUES), nasty_text, texts_or_bytes, st.just(""))
+
+
+@st.composite
+def tool_queries(draw):
+    url = draw(st.sampled_from(sorted(TOOL_PARAMETERS)))
+    names = TOOL_PARAMETERS[url]
+    pairs = draw(st.lists(st.tuples(st.sampled_from(names + ["x"]), tool_values), max_size=12))
+    encoded = draw(st.booleans())
+    query = urlencode(pairs) if encoded else _raw_pairs(pairs)
+    return url, wsgi(query)
+
+
+@hypothesis_settings(
+    max_examples=200,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(target=tool_queries(), method=st.sampled_from(["GET", "HEAD"]))
+def test_no_value_of_a_tool_parameter_gives_a_server_error(client, target, method):
+    url, query = target
+    with transaction.atomic():
+        response = send(client, method, "/", PATH_INFO=url, QUERY_STRING=query)
+        transaction.set_rollback(True)
+    assert_no_server_error(response)
+    assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST), (url, query[:200], response.status_code)
+
+
+@pytest.mark.parametrize("url", sorted(TOOL_PARAMETERS))
+def test_a_tool_with_thousands_of_values_or_a_huge_one_still_answers(client, url):
+    for query in [
+        "&".join(f"{name}={REAL_VALUES[0]}" for name in TOOL_PARAMETERS[url]) * 500,
+        f"{TOOL_PARAMETERS[url][0]}=" + ",".join(REAL_VALUES * 5000),
+        f"{TOOL_PARAMETERS[url][0]}=" + "%FF%00" * 20_000,
+    ]:
+        response = send(client, "GET", f"{url}?{query}")
+        assert_no_server_error(response)
+        assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST)

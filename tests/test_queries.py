@@ -36,13 +36,14 @@ pytestmark = pytest.mark.django_db
 # Queries per page, by URL name. The program for the header is one query on every page that shows it.
 QUERIES = {
     "programs:home": 3,
-    "programs:track_list": 2,
+    "programs:track_list": 7,
     "programs:track_detail": 6,
     "programs:research": 5,
     "programs:leadership": 5,
     "programs:pathway_detail": 5,
     "programs:benefits": 2,
-    "sites:practice_list": 3,
+    "sites:practice_list": 5,
+    "sites:practice_compare": 3,
     "sites:practice_detail": 3,
     "curriculum:rotation_list": 2,
     "curriculum:elective_list": 3,

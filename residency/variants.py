@@ -1,0 +1,31 @@
+"""
+Reading a public page's query string for its cache variant (see PublicPageMixin.page_variant):
+only known parameters and values count, so junk cannot make new cache entries.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+
+from . import pagecache
+
+
+def known_slugs(model):
+    """The slugs of every `model` object, looked up once per content version and kept in the shared cache."""
+    key = f"known:{pagecache.current_version().timestamp()}:{model._meta.label_lower}"
+    slugs = cache.get(key)
+    if slugs is None:
+        slugs = frozenset(model._default_manager.values_list("slug", flat=True))
+        cache.set(key, slugs, settings.PAGE_CACHE_TIMEOUT)
+    return slugs
+
+
+def chosen_slugs(request, parameter, model, most):
+    """The known slugs `request` gives for `parameter` (repeated or comma-separated), each once, at most `most`."""
+    known = known_slugs(model)
+    chosen = []
+    for value in request.GET.getlist(parameter)[: most * 4]:
+        for slug in value.split(",")[: most * 4]:
+            slug = slug.strip()
+            if slug in known and slug not in chosen:
+                chosen.append(slug)
+    return chosen[:most]

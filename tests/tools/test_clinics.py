@@ -1,0 +1,73 @@
+"""/sites/ filters by track from the address, lists each clinic once, and /sites/compare/ sets a few side by side."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from programs.factories import TrackFactory
+from programs.models import Track
+from sites.factories import PracticeFactory
+from sites.models import Practice
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_track_in_the_address_shows_only_its_clinics(client):
+    for track in Track.objects.with_practices():
+        response = client.get(reverse("sites:practice_list"), {"track": track.slug})
+        assert response.status_code == HTTPStatus.OK
+        expected = list(Practice.objects.for_track(track))
+        assert list(response.context["practices"]) == expected
+        for practice in Practice.objects.exclude(pk__in=[p.pk for p in expected]):
+            assert f'id="{practice.slug}"' not in response.text
+        assert f'<option value="{track.slug}" selected>' in response.text
+
+
+def test_each_health_center_is_listed_once_with_its_mark(client):
+    response = client.get(reverse("sites:practice_list"))
+    for practice in Practice.objects.all():
+        assert response.text.count(f'href="{practice.get_absolute_url()}"') == 1, practice
+    clinic_list = response.text.split('class="clinic-list"', 1)[1]
+    marked = clinic_list.count('<span class="mark">Community health center</span>')
+    assert marked == Practice.objects.filter(is_health_center=True).count()
+
+
+def test_an_unknown_track_shows_every_clinic_from_the_same_cache_entry(client, django_assert_num_queries):
+    everything = client.get(reverse("sites:practice_list"))
+    with django_assert_num_queries(0):
+        junk = client.get(reverse("sites:practice_list"), {"track": "no-such-track", "utm_source": "x"})
+    assert junk.content == everything.content
+
+
+def test_a_new_track_filters_at_once(client):
+    track = TrackFactory(name="Rural Health")
+    practice = PracticeFactory(tracks=[track])
+    response = client.get(reverse("sites:practice_list"), {"track": track.slug})
+    assert list(response.context["practices"]) == [practice]
+    assert "Rural Health" in response.text
+
+
+def test_two_or_three_clinics_side_by_side(client):
+    first, second, third, fourth = Practice.objects.all()[:4]
+    response = client.get(reverse("sites:practice_compare"), {"site": [second.slug, first.slug]})
+    assert response.status_code == HTTPStatus.OK
+    assert list(response.context["practices"]) == [first, second]
+    for practice in (first, second):
+        assert escape(practice.name) in response.text
+        for track in practice.tracks.all():
+            assert escape(track.name) in response.text
+    # A fourth is left out, and the order given does not make a new page.
+    four = client.get(reverse("sites:practice_compare"), {"site": [first.slug, second.slug, third.slug, fourth.slug]})
+    assert list(four.context["practices"]) == [first, second, third]
+    reordered = client.get(reverse("sites:practice_compare"), {"site": f"{third.slug},{second.slug},{first.slug}"})
+    assert reordered.content == four.content
+
+
+def test_comparing_one_clinic_or_none_asks_for_two(client):
+    practice = Practice.objects.first()
+    for params in ({}, {"site": practice.slug}, {"site": "junk"}):
+        response = client.get(reverse("sites:practice_compare"), params)
+        assert response.status_code == HTTPStatus.OK
+        assert "Tick two or three clinics" in response.text
