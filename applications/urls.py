@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.ApplyView.as_view(), name="apply"),
     path("interviews/", views.InterviewsView.as_view(), name="interviews"),
     path("international-graduates/", views.GraduatesView.as_view(), name="graduates"),
+    path("calendar.ics", views.CalendarView.as_view(), name="calendar"),
 ]

@@ -1,10 +1,17 @@
 from django.db.models import Prefetch, prefetch_related_objects
-from django.views.generic import TemplateView
+from django.http import Http404, HttpResponse
+from django.http.request import split_domain_port
+from django.urls import reverse
+from django.views.generic import TemplateView, View
 
 from programs.models import Track
+from residency import pagecache
+from residency.variants import chosen_slugs
 from residency.views import CurrentObjectMixin, PublicPageMixin
 
+from . import calendars
 from .models import ApplicationCycle, GraduateRequirement, TrackApplication
+from .rules import current_rules
 
 
 class CycleMixin(CurrentObjectMixin):
@@ -62,3 +69,45 @@ class GraduatesView(PublicPageMixin, CycleMixin, TemplateView):
             to_attr="top_requirements",
         ),
     )
+
+
+class CalendarView(PublicPageMixin, View):
+    """
+    The current cycle's key dates and interview days as an .ics file: every track's, or with
+    `?track=<slug>` one track's. Cached like a page, so a calendar app may poll it.
+    """
+
+    listed = False
+
+    @classmethod
+    def chosen_track(cls, request):
+        chosen = chosen_slugs(request, "track", Track, most=1)
+        return chosen[0] if chosen else ""
+
+    @classmethod
+    def page_variant(cls, request):
+        slug = cls.chosen_track(request)
+        return f"track={slug}" if slug else ""
+
+    def get(self, request):
+        rules = current_rules()
+        if rules is None:
+            raise Http404("No application cycle has been published yet.")
+        cycle = rules.cycle
+        slug = self.chosen_track(request)
+        # A track the cycle does not list gets the whole calendar, as an unknown one does.
+        chosen = [application for application in rules.applications if application.track.slug == slug]
+        applications = chosen or rules.applications
+        stamp = pagecache.current_version()
+        domain, _ = split_domain_port(request.get_host())
+        apply_url = request.build_absolute_uri(reverse("applications:apply"))
+        events = calendars.key_date_events(cycle, domain, stamp, apply_url)
+        for application in applications:
+            track_url = request.build_absolute_uri(application.track.get_absolute_url())
+            events += calendars.interview_events(application, domain, stamp, track_url)
+        name = f"{chosen[0].track.name} interviews {cycle.name}" if chosen else f"Applying in {cycle.name}"
+        calendar = calendars.build(name, events, stamp)
+        response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+        filename = f"{cycle.slug}-{chosen[0].track.slug}" if chosen else cycle.slug
+        response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
+        return response

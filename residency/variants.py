@@ -21,9 +21,12 @@ def known_slugs(model):
 
 def chosen_slugs(request, parameter, model, most):
     """The known slugs `request` gives for `parameter` (repeated or comma-separated), each once, at most `most`."""
+    values = request.GET.getlist(parameter)
+    if not values:
+        return []
     known = known_slugs(model)
     chosen = []
-    for value in request.GET.getlist(parameter)[: most * 4]:
+    for value in values[: most * 4]:
         for slug in value.split(",")[: most * 4]:
             slug = slug.strip()
             if slug in known and slug not in chosen:

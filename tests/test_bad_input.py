@@ -49,7 +49,8 @@ def _walk(patterns, prefix="", namespace=None):
         else:
             name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
             view_class = getattr(entry.callback, "view_class", None)
-            is_page = view_class is not None and issubclass(view_class, PublicPageMixin)
+            # Data files such as the .ics calendars (`listed = False`) are probed as routes, not pages.
+            is_page = view_class is not None and issubclass(view_class, PublicPageMixin) and view_class.listed
             yield name or "/" + route, "/" + route, is_page
 
 
@@ -589,6 +590,7 @@ def test_a_bad_host_says_bad_request_inside_the_site_navigation(client):
 TOOL_PARAMETERS = {
     "/sites/": ["track"],
     "/sites/compare/": ["site"],
+    "/apply/calendar.ics": ["track"],
 }
 REAL_VALUES = ["categorical", "primary-care", "chelsea-healthcare-center", "beacon-hill-primary-care"]
 tool_values = st.one_of(st.sampled_from(REAL_VALUES), nasty_text, texts_or_bytes, st.just(""))

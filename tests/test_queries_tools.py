@@ -23,6 +23,8 @@ def compare_sites():
 TOOLS = [
     ("sites:practice_list", [], lambda: {"track": "categorical"}, 5, True),
     ("sites:practice_compare", [], compare_sites, 5, True),
+    ("applications:calendar", [], dict, 5, True),
+    ("applications:calendar", [], lambda: {"track": "categorical"}, 6, True),
 ]
 
 

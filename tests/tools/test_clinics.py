@@ -34,9 +34,10 @@ def test_each_health_center_is_listed_once_with_its_mark(client):
     assert marked == Practice.objects.filter(is_health_center=True).count()
 
 
-def test_an_unknown_track_shows_every_clinic_from_the_same_cache_entry(client, django_assert_num_queries):
+def test_an_unknown_track_shows_every_clinic_from_the_same_cache_entry(client, django_assert_max_num_queries):
     everything = client.get(reverse("sites:practice_list"))
-    with django_assert_num_queries(0):
+    # One look-up of the known tracks (then kept in the cache), and the page from the page cache.
+    with django_assert_max_num_queries(1):
         junk = client.get(reverse("sites:practice_list"), {"track": "no-such-track", "utm_source": "x"})
     assert junk.content == everything.content
 
