@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.ApplyView.as_view(), name="apply"),
     path("interviews/", views.InterviewsView.as_view(), name="interviews"),
     path("international-graduates/", views.GraduatesView.as_view(), name="graduates"),
+    path("planner/", views.PlannerView.as_view(), name="planner"),
     path("calendar.ics", views.CalendarView.as_view(), name="calendar"),
 ]

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
@@ -111,3 +113,37 @@ class CalendarView(PublicPageMixin, View):
         filename = f"{cycle.slug}-{chosen[0].track.slug}" if chosen else cycle.slug
         response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
         return response
+
+
+class PlannerView(PublicPageMixin, TemplateView):
+    """
+    The application planner: the applicant ticks tracks (`?track=<slug>&track=<slug>`) and the page
+    answers from the cycle's stored rules. The answer is its address; nothing is stored.
+    """
+
+    template_name = "applications/planner.html"
+    # Plans of up to this many tracks are cached (one entry per set of known tracks); larger ones are not.
+    cached_most = 3
+
+    @classmethod
+    def page_variant(cls, request):
+        chosen = sorted(chosen_slugs(request, "track", Track))
+        if len(chosen) > cls.cached_most:
+            return None
+        return "track=" + ",".join(chosen) if chosen else ""
+
+    def get_context_data(self, **kwargs):
+        rules = current_rules()
+        if rules is None:
+            raise Http404("No application cycle has been published yet.")
+        chosen = set(chosen_slugs(self.request, "track", Track))
+        offered = [application.track for application in rules.applications]
+        selected = [track for track in offered if track.slug in chosen]
+        # Tracks in the address that this cycle does not list (one more query, only when there are some).
+        unlisted = chosen - {track.slug for track in selected}
+        selected += list(Track.objects.filter(slug__in=unlisted)) if unlisted else []
+        kwargs["cycle"] = rules.cycle
+        kwargs["choices"] = [(track, track.slug in chosen) for track in offered]
+        kwargs["plan"] = rules.plan(selected) if selected else None
+        kwargs["share_query"] = urlencode([("track", track.slug) for track in selected])
+        return super().get_context_data(**kwargs)

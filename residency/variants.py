@@ -19,15 +19,19 @@ def known_slugs(model):
     return slugs
 
 
-def chosen_slugs(request, parameter, model, most):
-    """The known slugs `request` gives for `parameter` (repeated or comma-separated), each once, at most `most`."""
+def chosen_slugs(request, parameter, model, most=None):
+    """
+    The known slugs `request` gives for `parameter` (repeated or comma-separated), each once, in the
+    order given, at most `most` (or as many as there are objects).
+    """
     values = request.GET.getlist(parameter)
     if not values:
         return []
     known = known_slugs(model)
+    most = len(known) if most is None else most
     chosen = []
-    for value in values[: most * 4]:
-        for slug in value.split(",")[: most * 4]:
+    for value in values[: most * 4 + 1]:
+        for slug in value.split(",")[: most * 4 + 1]:
             slug = slug.strip()
             if slug in known and slug not in chosen:
                 chosen.append(slug)

@@ -591,8 +591,16 @@ TOOL_PARAMETERS = {
     "/sites/": ["track"],
     "/sites/compare/": ["site"],
     "/apply/calendar.ics": ["track"],
+    "/apply/planner/": ["track"],
 }
-REAL_VALUES = ["categorical", "primary-care", "chelsea-healthcare-center", "beacon-hill-primary-care"]
+REAL_VALUES = [
+    "categorical",
+    "primary-care",
+    "physician-scientist",
+    "preliminary",
+    "chelsea-healthcare-center",
+    "beacon-hill-primary-care",
+]
 tool_values = st.one_of(st.sampled_from(REAL_VALUES), nasty_text, texts_or_bytes, st.just(""))
 
 

@@ -7,6 +7,7 @@ and after the content grows tenfold, then from the page cache.
 import pytest
 from django.urls import reverse
 
+from programs.models import Track
 from residency import pagecache
 from sites.models import Practice
 
@@ -19,19 +20,24 @@ def compare_sites():
     return {"site": list(Practice.objects.values_list("slug", flat=True)[:3])}
 
 
-# (url name, args, a function giving the query parameters, queries, whether the answer is cached).
+# (url name, args, a function giving the query parameters, queries, queries when asked again: 0 from the
+# page cache; a page that is not cached still finds the known slugs in the cache, one query fewer).
 TOOLS = [
-    ("sites:practice_list", [], lambda: {"track": "categorical"}, 5, True),
-    ("sites:practice_compare", [], compare_sites, 5, True),
-    ("applications:calendar", [], dict, 5, True),
-    ("applications:calendar", [], lambda: {"track": "categorical"}, 6, True),
+    ("sites:practice_list", [], lambda: {"track": "categorical"}, 5, 0),
+    ("sites:practice_compare", [], compare_sites, 5, 0),
+    ("applications:planner", [], dict, 6, 0),
+    ("applications:planner", [], lambda: {"track": ["categorical", "primary-care"]}, 7, 0),
+    ("applications:planner", [], lambda: {"track": ["categorical", "physician-scientist", "junk"]}, 7, 0),
+    ("applications:planner", [], lambda: {"track": list(Track.objects.values_list("slug", flat=True))}, 8, 7),
+    ("applications:calendar", [], dict, 5, 0),
+    ("applications:calendar", [], lambda: {"track": "categorical"}, 6, 0),
 ]
 
 
 @pytest.mark.parametrize(
-    ("name", "args", "params", "queries", "cached"), TOOLS, ids=[f"{tool[0]}-{i}" for i, tool in enumerate(TOOLS)]
+    ("name", "args", "params", "queries", "again"), TOOLS, ids=[f"{tool[0]}-{i}" for i, tool in enumerate(TOOLS)]
 )
-def test_tool_runs_a_fixed_number_of_queries(client, django_assert_num_queries, name, args, params, queries, cached):
+def test_tool_runs_a_fixed_number_of_queries(client, django_assert_num_queries, name, args, params, queries, again):
     url = reverse(name, args=args)
     pagecache.current_version()  # Looked up once a second, not per page: outside the count.
     query = params()
@@ -41,5 +47,5 @@ def test_tool_runs_a_fixed_number_of_queries(client, django_assert_num_queries, 
     query = params()
     with django_assert_num_queries(queries):
         assert client.get(url, query).status_code == 200
-    with django_assert_num_queries(0 if cached else queries):
+    with django_assert_num_queries(again):
         assert client.get(url, query).status_code == 200

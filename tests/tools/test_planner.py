@@ -1,0 +1,101 @@
+"""/apply/planner/ answers for the tracks ticked, from the cycle's stored rules; the answer is its address."""
+
+import itertools
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.html import escape
+
+from applications.factories import TrackApplicationFactory
+from applications.rules import current_rules
+from programs.factories import TrackFactory
+
+pytestmark = pytest.mark.django_db
+
+PLANNER = reverse("applications:planner")
+
+
+def plan_page(client, *tracks):
+    response = client.get(PLANNER, {"track": [track.slug for track in tracks]})
+    assert response.status_code == HTTPStatus.OK
+    return response.text
+
+
+def test_every_pair_of_tracks_gets_the_answer_its_rules_give(client):
+    rules = current_rules()
+    for first, second in itertools.combinations(rules.applications, 2):
+        text = plan_page(client, first.track, second.track)
+        plan = rules.plan([first.track, second.track])
+        if plan.conflicting:
+            assert "cannot be applied to together" in text
+            for application in plan.conflicting:
+                assert escape(application.rule) in text
+        elif plan.exclusive:
+            assert f"If you select the {escape(plan.exclusive.application_name)}, you will only be considered" in text
+            assert escape(plan.exclusive.rule) in text
+        else:
+            assert "simultaneously" in text
+            assert escape(rules.cycle.simultaneous_review) in text
+        for ranking in plan.rankings:
+            assert f"NRMP #{ranking.number}" in text
+        for application in plan.considered:
+            for interview in application.interview_dates.all():
+                assert f'datetime="{interview.date:%Y-%m-%d}"' in text
+
+
+def test_each_track_alone_lists_its_number_its_days_its_letters_and_the_key_dates(client):
+    rules = current_rules()
+    cycle = rules.cycle
+    for application in rules.applications:
+        text = plan_page(client, application.track)
+        ranking = rules.ranking_for(application.track)
+        if ranking:
+            assert f"NRMP #{ranking.number}" in text
+        if rules.letters_for(application.track):
+            for letter in cycle.letters.all():
+                assert escape(letter.text) in text
+        else:
+            assert "not stated" in text
+        assert f'datetime="{cycle.invitations_by:%Y-%m-%d}"' in text
+        assert f'datetime="{cycle.step2_deadline:%Y-%m-%d}"' in text
+
+
+def test_a_rule_changed_in_admin_changes_the_answer(client):
+    rules = current_rules()
+    combinable = [application for application in rules.applications if not application.is_exclusive][:2]
+    assert "simultaneously" in plan_page(client, *[application.track for application in combinable])
+    combinable[1].is_exclusive = True
+    combinable[1].rule = "Only this one, from now on."
+    combinable[1].save()
+    text = plan_page(client, *[application.track for application in combinable])
+    assert "simultaneously" not in text
+    assert "Only this one, from now on." in text
+
+
+def test_a_new_track_is_offered_at_once(client):
+    application = TrackApplicationFactory(cycle=current_rules().cycle, track=TrackFactory(name="Rural Health"))
+    assert f'value="{application.track.slug}"' in client.get(PLANNER).text
+    assert "Rural Health" in plan_page(client, application.track)
+
+
+def test_the_plan_is_its_address_shared_in_any_order_and_nothing_is_stored(client, django_assert_num_queries):
+    first, second = current_rules().applications[:2]
+    query = f"track={first.track.slug}&track={second.track.slug}"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{PLANNER}?{query}")
+    assert not [q for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert not response.cookies
+    assert f'href="{PLANNER}?{escape(query)}"' in response.text
+    with django_assert_num_queries(0):
+        reordered = client.get(f"{PLANNER}?track={second.track.slug},{first.track.slug}&track=junk&utm=1")
+    assert reordered.content == response.content
+
+
+def test_more_tracks_than_are_cached_are_still_answered(client):
+    tracks = [application.track for application in current_rules().applications]
+    assert len(tracks) > 3
+    text = plan_page(client, *tracks)
+    assert "Your plan" in text
