@@ -24,7 +24,10 @@ def chosen_slugs(request, parameter, model, most=None):
     The known slugs `request` gives for `parameter` (repeated or comma-separated), each once, in the
     order given, at most `most` (or as many as there are objects).
     """
-    values = request.GET.getlist(parameter)
+    try:
+        values = request.GET.getlist(parameter)
+    except UnicodeError:  # a query string that is not latin-1 text, which no WSGI server hands on (PEP 3333)
+        return []
     if not values:
         return []
     known = known_slugs(model)
