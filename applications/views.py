@@ -4,6 +4,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.generic import TemplateView, View
 
 from programs.models import Track
@@ -11,7 +12,7 @@ from residency import pagecache
 from residency.variants import chosen_slugs
 from residency.views import CurrentObjectMixin, PublicPageMixin
 
-from . import calendars
+from . import calendars, eligibility
 from .models import ApplicationCycle, GraduateRequirement, TrackApplication
 from .rules import current_rules
 
@@ -147,3 +148,40 @@ class PlannerView(PublicPageMixin, TemplateView):
         kwargs["plan"] = rules.plan(selected) if selected else None
         kwargs["share_query"] = urlencode([("track", track.slug) for track in selected])
         return super().get_context_data(**kwargs)
+
+
+class GraduateCheckView(PublicPageMixin, CycleMixin, TemplateView):
+    """
+    The international graduates' self-check: a form sent by GET, answered from the cycle's stored
+    requirements. Nothing is stored, and answered pages are neither cached here nor by browsers.
+    """
+
+    template_name = "applications/graduate_check.html"
+    prefetch = GraduatesView.prefetch
+
+    @classmethod
+    def page_variant(cls, request):
+        # The empty form is the same for everyone; answers are personal and come in too many forms to cache.
+        return None if any(name in request.GET for name in eligibility.SelfCheckForm.base_fields) else ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        asked = self.page_variant(self.request) is None
+        form = eligibility.SelfCheckForm(self.request.GET if asked else None)
+        context["form"] = form
+        if asked and form.is_valid():
+            data = form.cleaned_data
+            requirements = context["cycle"].top_requirements
+            context["answers"] = eligibility.answer(requirements, data)
+            context["not_international"] = data.get("degree") == eligibility.Degree.US_CANADA
+            every = [r for r in requirements] + [child for r in requirements for child in r.children.all()]
+            context["attempts_unmentioned"] = data.get("attempts") is not None and not any(
+                "attempt" in requirement.text.lower() for requirement in every
+            )
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context["form"].is_bound:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

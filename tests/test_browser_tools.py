@@ -129,3 +129,17 @@ def test_the_clinic_filter_and_comparison_work_on_a_phone(phone, problems, facts
         expect(phone.locator("table caption")).to_contain_text(practice)
     assert_fits_the_phone(phone)
     assert problems == []
+
+
+def test_the_self_check_answers_on_a_phone(phone, problems):
+    phone.goto("/apply/international-graduates/check/")
+    assert_fits_the_phone(phone)
+    phone.get_by_label("USMLE Step 1 score").fill("255")
+    phone.get_by_label("USMLE Step 2 CK score").fill("260")
+    phone.get_by_label("Visa status you will train on").select_option("j1")
+    phone.get_by_role("button", name="Check").click()
+    assert parse_qs(urlsplit(phone.url).query)["step1"] == ["255"]
+    expect(phone.locator("#answers")).to_be_visible()
+    expect(phone.locator(".answers .verdict").first).to_be_visible()
+    assert_fits_the_phone(phone)
+    assert problems == []

@@ -52,6 +52,7 @@ QUERIES = {
     "applications:apply": 6,
     "applications:interviews": 5,
     "applications:graduates": 4,
+    "applications:graduate_check": 4,
     "applications:planner": 6,
 }
 

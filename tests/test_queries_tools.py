@@ -29,6 +29,7 @@ TOOLS = [
     ("applications:planner", [], lambda: {"track": ["categorical", "primary-care"]}, 7, 0),
     ("applications:planner", [], lambda: {"track": ["categorical", "physician-scientist", "junk"]}, 7, 0),
     ("applications:planner", [], lambda: {"track": list(Track.objects.values_list("slug", flat=True))}, 8, 7),
+    ("applications:graduate_check", [], lambda: {"step1": "255", "visa": "h1b", "ecfmg_date": "2020-12-01"}, 4, 4),
     ("applications:calendar", [], dict, 5, 0),
     ("applications:calendar", [], lambda: {"track": "categorical"}, 6, 0),
 ]
