@@ -49,6 +49,10 @@ class ApplicationCycleQuerySet(SlugQuerySet):
             moments.extend(moment for moment in (publish_at, deadline) if moment)
         return moments
 
+    def current_only(self):
+        """The current cycle as a one-row queryset, to filter by in the same query (`cycle__in=`)."""
+        return self.filter(pk__in=self.order_by("-is_current", "-deadline").values("pk")[:1])
+
 
 class ApplicationCycle(NameSlugModel):
     """One year's application cycle, from ERAS to the Match, with the text of the application page."""

@@ -10,6 +10,10 @@ class ProgramQuerySet(SlugQuerySet):
         """The program this site publishes: the first one, by order."""
         return self.order_by("order", "slug").first()
 
+    def current_only(self):
+        """The program this site publishes, as a one-row queryset to filter by in the same query."""
+        return self.filter(pk__in=self.order_by("order", "slug").values("pk")[:1])
+
 
 class Program(NameSlugModel):
     """The residency program this site publishes, with the text that introduces each section."""

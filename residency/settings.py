@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "sites",
     "curriculum",
     "applications",
+    # Site search over the content apps (holds no content of its own).
+    "search",
     # The project package: shared model bases, the content commands and page cache, the coordinators' group.
     "residency",
 ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sites/", include("sites.urls")),
     path("curriculum/", include("curriculum.urls")),
     path("apply/", include("applications.urls")),
+    path("search/", include("search.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("favicon.ico", views.favicon),
 ]

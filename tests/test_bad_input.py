@@ -592,6 +592,7 @@ TOOL_PARAMETERS = {
     "/sites/compare/": ["site"],
     "/apply/calendar.ics": ["track"],
     "/apply/planner/": ["track"],
+    "/search/": ["q"],
     "/apply/international-graduates/check/": [
         "degree",
         "experience",

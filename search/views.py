@@ -1,0 +1,34 @@
+from django.views.generic import TemplateView
+
+from residency.views import PublicPageMixin
+
+from . import engine
+
+
+class SearchView(PublicPageMixin, TemplateView):
+    """
+    Results for `?q=`: every kind of content, each result linking to the page and section holding it.
+    Results are worked out afresh (not page-cached); the empty form is an ordinary cached page.
+    """
+
+    template_name = "search/results.html"
+    # Search results are not a page to list (sitemap, navigation); the form is on every page.
+    listed = False
+
+    @classmethod
+    def query(cls, request):
+        try:
+            return engine.normalise(request.GET.get("q", ""))
+        except UnicodeError:  # a query string that is not latin-1 text, which no WSGI server hands on
+            return ""
+
+    @classmethod
+    def page_variant(cls, request):
+        return None if cls.query(request) else ""
+
+    def get_context_data(self, **kwargs):
+        query = self.query(self.request)
+        kwargs["query"] = query
+        kwargs["results"] = engine.search(query) if query else []
+        kwargs["has_words"] = bool(engine.words(query))
+        return super().get_context_data(**kwargs)
