@@ -339,6 +339,12 @@ class TrackApplicationQuerySet(models.QuerySet):
 
         return current_rules()
 
+    def current_cycle(self):
+        """The cycle the applicants' tools answer for, or None (for apps that refer to tracks, not cycles)."""
+        from .rules import current_cycle
+
+        return current_cycle()
+
 
 class TrackApplication(OrderedModel):
     """How applicants apply to one track in a cycle: alone or together with others, and its interview dates."""

@@ -1,4 +1,5 @@
 from django.db.models import Count
+from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from curriculum.models import Rotation
@@ -14,8 +15,13 @@ class HomeView(PublicPageMixin, CurrentObjectMixin, TemplateView):
     nav_label = "Overview"
 
     def get_context_data(self, **kwargs):
-        kwargs["tracks"] = Track.objects.all()
+        kwargs["tracks"] = Track.objects.select_related("match_via")
         kwargs["rotations"] = Rotation.objects.all()
+        # The applications app refers to tracks, so its cycle is reached through the relation, not an import.
+        cycle = Track.applications.rel.related_model.objects.current_cycle()
+        kwargs["cycle"] = cycle
+        # To become `cycle.has_closed` with the cycle lifecycle (issue 7).
+        kwargs["cycle_closed"] = cycle is not None and cycle.deadline <= timezone.now()
         return super().get_context_data(**kwargs)
 
 
