@@ -8,7 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import TemplateView, View
 
 from programs.models import Track
-from residency import pagecache
+from residency import pagecache, variants
 from residency.variants import chosen_slugs
 from residency.views import CurrentObjectMixin, PublicPageMixin
 
@@ -162,12 +162,12 @@ class GraduateCheckView(PublicPageMixin, CycleMixin, TemplateView):
     @classmethod
     def page_variant(cls, request):
         # The empty form is the same for everyone; answers are personal and come in too many forms to cache.
-        return None if any(name in request.GET for name in eligibility.SelfCheckForm.base_fields) else ""
+        return None if any(name in variants.query(request) for name in eligibility.SelfCheckForm.base_fields) else ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         asked = self.page_variant(self.request) is None
-        form = eligibility.SelfCheckForm(self.request.GET if asked else None)
+        form = eligibility.SelfCheckForm(variants.query(self.request) if asked else None)
         context["form"] = form
         if asked and form.is_valid():
             data = form.cleaned_data

@@ -5,6 +5,8 @@ only known parameters and values count, so junk cannot make new cache entries.
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import TooManyFieldsSent
+from django.http import QueryDict
 
 from . import pagecache
 
@@ -19,15 +21,24 @@ def known_slugs(model):
     return slugs
 
 
+def query(request):
+    """
+    `request.GET`, or nothing for a query string Django will not read: more parameters than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS, or text that is not latin-1 (which no WSGI server hands on, PEP 3333).
+    Such a request gets the plain page, as one with unknown parameters does.
+    """
+    try:
+        return request.GET
+    except (TooManyFieldsSent, UnicodeError):
+        return QueryDict()
+
+
 def chosen_slugs(request, parameter, model, most=None):
     """
     The known slugs `request` gives for `parameter` (repeated or comma-separated), each once, in the
     order given, at most `most` (or as many as there are objects).
     """
-    try:
-        values = request.GET.getlist(parameter)
-    except UnicodeError:  # a query string that is not latin-1 text, which no WSGI server hands on (PEP 3333)
-        return []
+    values = query(request).getlist(parameter)
     if not values:
         return []
     known = known_slugs(model)

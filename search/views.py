@@ -1,5 +1,6 @@
 from django.views.generic import TemplateView
 
+from residency import variants
 from residency.views import PublicPageMixin
 
 from . import engine
@@ -17,10 +18,7 @@ class SearchView(PublicPageMixin, TemplateView):
 
     @classmethod
     def query(cls, request):
-        try:
-            return engine.normalise(request.GET.get("q", ""))
-        except UnicodeError:  # a query string that is not latin-1 text, which no WSGI server hands on
-            return ""
+        return engine.normalise(variants.query(request).get("q", ""))
 
     @classmethod
     def page_variant(cls, request):
