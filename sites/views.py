@@ -33,7 +33,6 @@ class PracticeListView(PublicPageMixin, ListView):
         kwargs["tracks"] = self.tracks
         kwargs["track"] = self.track
         kwargs["health_centers"] = [practice for practice in self.object_list if practice.is_health_center]
-        kwargs["compare_most"] = PracticeCompareView.most
         return super().get_context_data(**kwargs)
 
 
