@@ -49,9 +49,12 @@ class ApplicationCycleQuerySet(SlugQuerySet):
             moments.extend(moment for moment in (publish_at, deadline) if moment)
         return moments
 
-    def current_only(self):
-        """The current cycle as a one-row queryset, to filter by in the same query (`cycle__in=`)."""
-        return self.filter(pk__in=self.order_by("-is_current", "-deadline").values("pk")[:1])
+    def live_only(self, now=None):
+        """The live cycle (as `live()` decides it) as a one-row queryset, to filter by in the same query."""
+        previewed = preview.previewed_cycle()
+        if previewed is not None:
+            return self.filter(pk=previewed.pk)
+        return self.filter(pk__in=self.published(now).order_by("-publish_at", "-pk").values("pk")[:1])
 
 
 class ApplicationCycle(NameSlugModel):

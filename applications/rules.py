@@ -15,7 +15,7 @@ from .models import ApplicationCycle, TrackApplication
 
 def current_cycle():
     """The cycle the applicants' tools answer for (the one place they choose it)."""
-    return ApplicationCycle.objects.current()
+    return ApplicationCycle.objects.live()
 
 
 def current_rules():

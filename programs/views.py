@@ -1,5 +1,4 @@
 from django.db.models import Count
-from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from curriculum.models import Rotation
@@ -20,8 +19,7 @@ class HomeView(PublicPageMixin, CurrentObjectMixin, TemplateView):
         # The applications app refers to tracks, so its cycle is reached through the relation, not an import.
         cycle = Track.applications.rel.related_model.objects.current_cycle()
         kwargs["cycle"] = cycle
-        # To become `cycle.has_closed` with the cycle lifecycle (issue 7).
-        kwargs["cycle_closed"] = cycle is not None and cycle.deadline <= timezone.now()
+        kwargs["cycle_closed"] = cycle is not None and cycle.has_closed
         return super().get_context_data(**kwargs)
 
 

@@ -54,7 +54,7 @@ def _page(name, anchor=""):
 
 
 def _current_cycle(model):
-    return lambda: model.objects.filter(cycle__in=ApplicationCycle.objects.current_only())
+    return lambda: model.objects.filter(cycle__in=ApplicationCycle.objects.live_only())
 
 
 SOURCES = [
@@ -194,7 +194,7 @@ SOURCES = [
                 lambda obj: "Away rotations and observerships",
             ),
         ],
-        queryset=lambda: ApplicationCycle.objects.current_only(),
+        queryset=lambda: ApplicationCycle.objects.live_only(),
     ),
     Source(
         "Application rule",

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from applications.factories import ApplicationCycleFactory
-from applications.models import ApplicationCycle
 from programs.models import Track
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,6 @@ def home(client):
 
 
 def test_an_open_cycle_shows_its_key_dates_and_the_ways_to_apply(client):
-    ApplicationCycle.objects.update(is_current=False)
     cycle = ApplicationCycleFactory(deadline=timezone.now() + datetime.timedelta(days=60))
     text = home(client)
     assert f"Apply for {escape(cycle.name)}" in text
@@ -35,7 +33,6 @@ def test_an_open_cycle_shows_its_key_dates_and_the_ways_to_apply(client):
 
 
 def test_a_cycle_past_its_deadline_says_it_has_closed(client):
-    ApplicationCycle.objects.update(is_current=False)
     cycle = ApplicationCycleFactory(deadline=timezone.now() - datetime.timedelta(days=1))
     text = home(client)
     assert f"Applications for {escape(cycle.name)} have closed" in text
