@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.views.generic import TemplateView
 
-from programs.models import Track
+from programs.models import Link, Program, Track
 from residency.views import CurrentObjectMixin, PublicPageMixin
 
 from .models import ApplicationCycle, GraduateRequirement, TrackApplication
@@ -32,6 +33,7 @@ class ApplyView(PublicPageMixin, CycleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs["match_tracks"] = Track.objects.in_match()
+        kwargs["links"] = Link.objects.filter(page=Link.Page.APPLY)
         context = super().get_context_data(**kwargs)
         combinable, exclusive = context["cycle"].tracks_by_rule()
         context["combinable_names"] = [application.track.name for application in combinable]
@@ -51,6 +53,17 @@ class InterviewsView(PublicPageMixin, CycleMixin, TemplateView):
         "interview_activities",
     )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = [
+            event
+            for application in context["cycle"].track_applications.all()
+            for event in application.schema_org_events(
+                settings.SITE_URL, {"@id": Program.schema_org_id(settings.SITE_URL)}
+            )
+        ]
+        return context
+
 
 class GraduatesView(PublicPageMixin, CycleMixin, TemplateView):
     nav_label = "International graduates"
@@ -62,3 +75,7 @@ class GraduatesView(PublicPageMixin, CycleMixin, TemplateView):
             to_attr="top_requirements",
         ),
     )
+
+    def get_context_data(self, **kwargs):
+        kwargs["links"] = Link.objects.filter(page=Link.Page.GRADUATES)
+        return super().get_context_data(**kwargs)

@@ -14,15 +14,14 @@ import io
 import json
 import re
 import tempfile
-import urllib.request
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
+from residency import pages as site_pages
 from tests import test_browser
-from tests.crawl import _PageReader
-from tests.test_browser import HTTPS, PROJECT, Problems, _direct, _new_page
+from tests.test_browser import PROJECT, Problems, _new_page
 
 # The same deployed site and Chromium as the other browser tests (a server of this module's own).
 server = test_browser.server
@@ -44,41 +43,21 @@ VIEWPORTS = {
 }
 
 
-def _site_pages(server):
-    """Every same-site HTML page linked from the home page, followed as an applicant would."""
-    pages, queue = [], ["/"]
-    while queue:
-        path = queue.pop(0)
-        if path in pages:
-            continue
-        request = urllib.request.Request(server + path, headers=HTTPS)
-        with _direct.open(request, timeout=10) as response:
-            if "text/html" not in response.headers["Content-Type"]:
-                continue
-            body = response.read().decode()
-        pages.append(path)
-        reader = _PageReader()
-        reader.feed(body)
-        for href in reader.links:
-            parts = urlsplit(urldefrag(href).url)
-            if not parts.scheme and not parts.netloc and parts.path.startswith("/"):
-                queue.append(parts.path)
-    return pages
-
-
-@pytest.fixture(scope="module", autouse=True)
-def screenshots():
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+@pytest.fixture(scope="module")
+def pages(django_db_setup, django_db_blocker):
+    """Every public page, from the same content the server loaded."""
+    with django_db_blocker.unblock():
+        return site_pages.public_pages()
 
 
 @pytest.fixture(scope="module")
-def pages(server):
-    found = _site_pages(server)
-    assert len(found) > 10, found
-    return found
+def main_pages(pages):
+    """tests/test_browser.py's browser fixture reads its pages before Chromium starts: these are the pages here."""
+    return pages
 
 
 def _context(browser, server, problems, width, **options):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return _new_page(browser, server, problems, **VIEWPORTS[width], **options)
 
 
@@ -305,17 +284,18 @@ def test_printed_pages_leave_out_the_navigation_and_keep_a_tracks_interview_date
         printed = most_dates = 0
         for path in [*track_pages, "/apply/interviews/"]:
             page.goto(path)
+            # Each table's rows as text, in order: the whole run is on one sheet only if the table is.
             tables = page.evaluate(
                 """() => [...document.querySelectorAll("table.interview-dates")].map((table) =>
-                    [...table.querySelectorAll("tbody td:nth-child(2), tbody td:nth-child(3)")]
-                        .map((cell) => cell.textContent.trim()).filter((text) => text !== "—"))"""
+                    [...table.querySelectorAll("tbody tr")].map((row) => [...row.cells]
+                        .map((cell) => cell.textContent.trim()).filter((text) => text !== "—").join(" ")))"""
             )
             sheets = _pdf_pages(page.pdf(format="Letter", print_background=False))
-            for dates in tables:
+            for rows in tables:
                 printed += 1
-                holding = [number for number, text in enumerate(sheets) if any(date in text for date in dates)]
-                assert len(holding) == 1, f"{path}: one track's interview dates printed over sheets {holding}"
-                assert all(date in sheets[holding[0]] for date in dates), path
+                run = re.sub(r"\s+", " ", " ".join(rows))
+                holding = [number for number, text in enumerate(sheets) if run in text]
+                assert len(holding) == 1, f"{path}: a track's interview dates are not together on one sheet: {rows}"
             assert not page.locator("nav[aria-label=Main]").is_visible(), path
             if len(tables) == 1 and len(tables[0]) > most_dates:
                 most_dates = len(tables[0])

@@ -37,10 +37,10 @@ pytestmark = pytest.mark.django_db
 QUERIES = {
     "programs:home": 3,
     "programs:track_list": 2,
-    "programs:track_detail": 6,
-    "programs:research": 5,
-    "programs:leadership": 5,
-    "programs:pathway_detail": 5,
+    "programs:track_detail": 8,
+    "programs:research": 6,
+    "programs:leadership": 6,
+    "programs:pathway_detail": 6,
     "programs:benefits": 2,
     "sites:practice_list": 3,
     "sites:practice_detail": 3,
@@ -48,9 +48,9 @@ QUERIES = {
     "curriculum:elective_list": 3,
     "curriculum:conference_list": 3,
     "curriculum:conference_detail": 3,
-    "applications:apply": 6,
+    "applications:apply": 7,
     "applications:interviews": 5,
-    "applications:graduates": 4,
+    "applications:graduates": 5,
 }
 
 
