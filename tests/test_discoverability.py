@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from applications.models import ApplicationCycle, InterviewDate, TrackApplication
@@ -260,8 +261,6 @@ def test_tracks_that_may_be_applied_to_together_each_say_so(client):
 
 @pytest.mark.parametrize("address", ["javascript:alert(1)", "data:text/html,hi", "ftp://example.org/"])
 def test_only_web_addresses_are_accepted_for_links(address):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError) as error:
         LinkFactory.build(url=address).full_clean()
     assert "url" in error.value.message_dict
