@@ -264,3 +264,20 @@ def test_only_web_addresses_are_accepted_for_links(address):
     with pytest.raises(ValidationError) as error:
         LinkFactory.build(url=address).full_clean()
     assert "url" in error.value.message_dict
+
+
+def test_a_track_without_an_nrmp_number_claims_nothing_about_it(client):
+    track = TrackFactory(nrmp_number="", match_via=None, length_label="")
+    for url in (track.get_absolute_url(), reverse("programs:track_list")):
+        text = client.get(url).text
+        assert "of its own" not in text
+    assert "<dt>NRMP number</dt>" not in client.get(track.get_absolute_url()).text
+
+
+def test_each_track_page_says_how_its_candidates_are_interviewed_as_stored(client):
+    applications = TrackApplication.objects.filter(cycle=ApplicationCycle.objects.current()).exclude(interviews="")
+    assert applications
+    for application in applications.select_related("track"):
+        text = client.get(application.track.get_absolute_url()).text
+        assert f"Interviews with faculty: {application.interviews}." in text
+        assert "No interview dates are listed" not in text
