@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0002_web_addresses'),
+        ('applications', '0003_web_addresses'),
     ]
 
     operations = [
