@@ -369,6 +369,12 @@ class TrackApplication(OrderedModel):
     interview_heading = models.CharField(
         max_length=200, blank=True, help_text="Heading over its interview dates, e.g. “Categorical Interview Days”."
     )
+    interviews = models.CharField(
+        "interviews with faculty",
+        max_length=200,
+        blank=True,
+        help_text="How its candidates are interviewed, as the application page says, e.g. “1-1 interview”.",
+    )
 
     objects = TrackApplicationQuerySet.as_manager()
 
@@ -383,6 +389,24 @@ class TrackApplication(OrderedModel):
         return (self.cycle.slug, self.track.slug)
 
     natural_key.dependencies = ["applications.applicationcycle", "programs.track"]
+
+    def schema_org_events(self, site_url, organizer):
+        """Its interview days as schema.org events (a two-day interview is one event over both days).
+
+        `organizer` is a reference to the hospital's node, {"@id": …}.
+        """
+        url = site_url + reverse("applications:interviews")
+        return [
+            {
+                "@type": "Event",
+                "name": f"{self.application_name}: interview day",
+                "startDate": interview.date.isoformat(),
+                "endDate": (interview.second_date or interview.date).isoformat(),
+                "url": url,
+                "organizer": organizer,
+            }
+            for interview in self.interview_dates.all()
+        ]
 
     @property
     def two_day_interviews(self):

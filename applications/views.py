@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import TemplateView, View
 
-from programs.models import Track
+from programs.models import Link, Program, Track
 from residency import pagecache, variants
 from residency.variants import chosen_slugs
 from residency.views import CurrentObjectMixin, PublicPageMixin
@@ -42,6 +43,7 @@ class ApplyView(PublicPageMixin, CycleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs["match_tracks"] = Track.objects.in_match()
+        kwargs["links"] = Link.objects.filter(page=Link.Page.APPLY)
         context = super().get_context_data(**kwargs)
         combinable, exclusive = context["cycle"].tracks_by_rule()
         context["combinable_names"] = [application.track.name for application in combinable]
@@ -61,6 +63,17 @@ class InterviewsView(PublicPageMixin, CycleMixin, TemplateView):
         "interview_activities",
     )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = [
+            event
+            for application in context["cycle"].track_applications.all()
+            for event in application.schema_org_events(
+                settings.SITE_URL, {"@id": Program.schema_org_id(settings.SITE_URL)}
+            )
+        ]
+        return context
+
 
 class GraduatesView(PublicPageMixin, CycleMixin, TemplateView):
     nav_label = "International graduates"
@@ -72,6 +85,10 @@ class GraduatesView(PublicPageMixin, CycleMixin, TemplateView):
             to_attr="top_requirements",
         ),
     )
+
+    def get_context_data(self, **kwargs):
+        kwargs["links"] = Link.objects.filter(page=Link.Page.GRADUATES)
+        return super().get_context_data(**kwargs)
 
 
 class CalendarView(PublicPageMixin, View):

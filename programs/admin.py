@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Benefit, Pathway, PathwayItem, PathwayLeader, PathwaySection, Person, Program, Track
+from .models import Benefit, Link, Pathway, PathwayItem, PathwayLeader, PathwaySection, Person, Program, Track
 
 
 @admin.register(Program)
@@ -10,6 +10,7 @@ class ProgramAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "slug", "short_name", "order"]}),
+        ("The hospital", {"fields": ["hospital", "hospital_url"]}),
         ("Home page", {"fields": ["overview"]}),
         (
             "Section introductions",
@@ -50,7 +51,7 @@ class TrackAdmin(admin.ModelAdmin):
     list_filter = ["length_years"]
     search_fields = ["name", "nrmp_number"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["match_via"]
+    autocomplete_fields = ["match_via", "pathway"]
 
 
 @admin.register(Person)
@@ -108,3 +109,12 @@ class BenefitAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["text"]
     prepopulated_fields = {"slug": ["text"]}
+
+
+@admin.register(Link)
+class LinkAdmin(admin.ModelAdmin):
+    list_display = ["name", "page", "url", "order"]
+    list_editable = ["order"]
+    list_filter = ["page"]
+    search_fields = ["name", "url"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from .models import Benefit, Pathway, PathwayItem, PathwayLeader, PathwaySection, Person, Program, Track
+from .models import Benefit, Link, Pathway, PathwayItem, PathwayLeader, PathwaySection, Person, Program, Track
 
 
 class ProgramFactory(DjangoModelFactory):
@@ -79,3 +79,13 @@ class BenefitFactory(DjangoModelFactory):
     kind = Benefit.Kind.PROVIDED
     slug = factory.Sequence(lambda n: f"benefit-{n}")
     text = factory.Sequence(lambda n: f"Benefit {n}")
+
+
+class LinkFactory(DjangoModelFactory):
+    class Meta:
+        model = Link
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    slug = factory.Sequence(lambda n: f"organization-{n}")
+    page = Link.Page.APPLY
+    url = factory.Sequence(lambda n: f"https://organization-{n}.example.org/")

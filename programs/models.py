@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from residency.fields import WebAddressField
 from residency.models import ListItemModel, NameSlugModel, OrderedModel, SlugQuerySet
 
 
@@ -29,6 +30,12 @@ class Program(NameSlugModel):
     research_intro = models.TextField("research introduction", blank=True)
     benefits_intro = models.TextField("benefits introduction", blank=True)
     appointment = models.TextField(blank=True, help_text="How residents are appointed, shown with the benefits.")
+    hospital = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The hospital that runs the program, e.g. “Massachusetts General Hospital”.",
+    )
+    hospital_url = WebAddressField("hospital's home page", blank=True, help_text="Its official home page, if known.")
     # What applicants look for; empty until the program gives it, and shown only when filled.
     contact_email = models.EmailField("contact email", blank=True, help_text="Where applicants write with questions.")
     contact_phone = models.CharField("contact phone", max_length=40, blank=True)
@@ -63,6 +70,18 @@ class Program(NameSlugModel):
 
     objects = ProgramQuerySet.as_manager()
 
+    @staticmethod
+    def schema_org_id(site_url):
+        """The hospital's identifier in the site's structured data, for other nodes to refer to."""
+        return f"{site_url}/#hospital"
+
+    def schema_org(self, site_url):
+        """The hospital as schema.org describes it, the publisher of every page and provider of every track."""
+        node = {"@type": "Hospital", "@id": self.schema_org_id(site_url), "name": self.hospital or self.name}
+        if self.hospital_url:
+            node["url"] = self.hospital_url
+        return node
+
 
 class TrackQuerySet(SlugQuerySet):
     def in_match(self):
@@ -73,8 +92,11 @@ class TrackQuerySet(SlugQuerySet):
         """What a track's page shows: its sites, and how to apply to it in the current cycle with its dates."""
         # The applications app refers to tracks, so tracks reach its rules through the relation, not an import.
         applications = Track.applications.rel.related_model.objects.of_current_cycle()
-        return self.select_related("match_via").prefetch_related(
-            "practices", models.Prefetch("applications", applications.prefetch_related("interview_dates"))
+        return self.select_related("match_via", "pathway").prefetch_related(
+            "practices",
+            models.Prefetch(
+                "applications", applications.prefetch_related("interview_dates", "cycle__track_applications__track")
+            ),
         )
 
     def with_practices(self):
@@ -110,6 +132,14 @@ class Track(NameSlugModel):
         help_text="For a track without its own NRMP number: the track whose number applicants rank in the Match.",
     )
     summary = models.TextField(blank=True, help_text="What the track is. A blank line starts a new paragraph.")
+    pathway = models.ForeignKey(
+        "Pathway",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tracks",
+        help_text="The research or leadership pathway of the same name, if any: the two pages link to each other.",
+    )
 
     objects = TrackQuerySet.as_manager()
 
@@ -135,6 +165,26 @@ class Track(NameSlugModel):
                 )
         super().validate_constraints(exclude=exclude)
 
+    def schema_org(self, site_url, application=None):
+        """
+        The track as a schema.org EducationalOccupationalProgram, and its interview days as events.
+
+        `application` is how to apply to it in the current cycle (an applications.TrackApplication), if any.
+        """
+        url = site_url + self.get_absolute_url()
+        node = {"@type": "EducationalOccupationalProgram", "@id": f"{url}#program", "name": self.name, "url": url}
+        if self.nrmp_number:
+            node["identifier"] = {"@type": "PropertyValue", "propertyID": "NRMP", "value": self.nrmp_number}
+        if self.length_years:
+            node["timeToComplete"] = f"P{self.length_years}Y"
+        node["provider"] = {"@id": Program.schema_org_id(site_url)}
+        if application is None:
+            return [node]
+        cycle = application.cycle
+        node["applicationDeadline"] = cycle.deadline.date().isoformat()
+        node["programPrerequisites"] = [text for text in (application.rule, cycle.eras_intro) if text]
+        return [node, *application.schema_org_events(site_url, node["provider"])]
+
 
 class Person(NameSlugModel):
     """A physician who leads a pathway."""
@@ -154,6 +204,7 @@ class PathwayQuerySet(SlugQuerySet):
         return self.prefetch_related(
             models.Prefetch("leaderships", PathwayLeader.objects.select_related("person")),
             models.Prefetch("sections", PathwaySection.objects.prefetch_related("items")),
+            "tracks",
         )
 
 
@@ -221,6 +272,11 @@ class PathwayItem(ListItemModel):
     """One entry in a pathway section's list, such as a goal or a key concept."""
 
     section = models.ForeignKey(PathwaySection, on_delete=models.CASCADE, related_name="items")
+    url = WebAddressField(
+        "address",
+        blank=True,
+        help_text="For a resource: its official home page, which the entry links to. Leave blank if there is none.",
+    )
 
 
 class Benefit(ListItemModel):
@@ -231,3 +287,18 @@ class Benefit(ListItemModel):
         ACCESS = "access", "Full access for each resident"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
+
+
+class Link(NameSlugModel):
+    """An organization or resource the pages name, linked to its official home page (blank where none is known)."""
+
+    class Page(models.TextChoices):
+        APPLY = "apply", "How to apply"
+        GRADUATES = "graduates", "International graduates"
+
+    page = models.CharField(max_length=20, choices=Page.choices, help_text="The page whose related links list it.")
+    url = WebAddressField(
+        "address",
+        blank=True,
+        help_text="The organization's official home page. Leave blank if there is none; the name then shows unlinked.",
+    )

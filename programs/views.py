@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import Count
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -45,6 +46,17 @@ class TrackDetailView(PublicPageMixin, DetailView):
 
     def get_queryset(self):
         return Track.objects.with_sites_and_applications()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for application in self.object.applications.all():
+            combinable, _ = application.cycle.tracks_by_rule()
+            context["combinable_names"] = [other.track.name for other in combinable]
+        applications = self.object.applications.all()
+        context["structured_data"] = self.object.schema_org(
+            settings.SITE_URL, applications[0] if applications else None
+        )
+        return context
 
 
 class PathwayListView(PublicPageMixin, ListView):

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from .pagecache import current_version
 from .pages import navigation_routes
 
@@ -17,3 +19,8 @@ def navigation(request):
 def content_changed(request):
     """When the site's content last changed, for the footer of every page."""
     return {"content_changed_at": current_version}
+
+
+def site(request):
+    """The site's configured address, and this page's canonical address built on it (never on the Host header)."""
+    return {"site_url": settings.SITE_URL, "canonical_url": settings.SITE_URL + request.path}

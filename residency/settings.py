@@ -7,6 +7,7 @@ DATABASE_URL (and CACHE_URL for Redis); DEBUG stays off by default. README.md li
 """
 
 import datetime
+import re
 from pathlib import Path
 
 import environ
@@ -48,6 +49,18 @@ else:
     if not ALLOWED_HOSTS:
         raise _refuse("ALLOWED_HOSTS is empty. With DEBUG off, list the site's host names, comma-separated")
 
+# The site's public address, for canonical links, the sitemap, structured data and the open data
+# files: never the request's Host header. Defaults to https:// and the first ALLOWED_HOSTS entry.
+SITE_URL = env(
+    "SITE_URL",
+    default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.') if ALLOWED_HOSTS else ''}",
+).rstrip("/")
+if not re.fullmatch(r"https?://[^/?#*\s]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL {SITE_URL!r} is not an address like https://residency.example.org (http or https, a host "
+        "name, no path)."
+    )
+
 INSTALLED_APPS = [
     # Django
     "django.contrib.admin",
@@ -59,6 +72,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     # Third party
     "axes",
     # Content history: revisions with their values, compare, revert, recover deleted.
@@ -73,6 +87,8 @@ INSTALLED_APPS = [
     "applications",
     # Site search over the content apps (holds no content of its own).
     "search",
+    # Publishes the content apps' data as JSON and CSV (no models).
+    "opendata",
     # The project package: shared model bases, the content commands and page cache, the coordinators' group.
     "residency",
 ]
@@ -121,6 +137,7 @@ TEMPLATES = [
                 "residency.context_processors.content_changed",
                 "applications.context_processors.preview",
                 "applications.context_processors.this_cycle",
+                "residency.context_processors.site",
                 "programs.context_processors.program",
             ],
             "builtins": ["residency.templatetags"],

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import seo, views
 
 urlpatterns = [
     path("", include("programs.urls")),
@@ -10,8 +10,11 @@ urlpatterns = [
     path("curriculum/", include("curriculum.urls")),
     path("apply/", include("applications.urls")),
     path("search/", include("search.urls")),
+    path("data/", include("opendata.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("favicon.ico", views.favicon),
+    path("robots.txt", seo.RobotsView.as_view(), name="robots"),
+    path("sitemap.xml", seo.SitemapView.as_view(), name="sitemap"),
 ]
 
 handler500 = "residency.views.server_error"

@@ -242,4 +242,5 @@ SOURCES = [
 SKIPPED = {
     "programs.Person": "found through the pathways they lead (PathwayLeader)",
     "applications.InterviewDate": "dates, not text",
+    "programs.Link": "organizations' addresses, shown beside the searched texts that name them",
 }

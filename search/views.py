@@ -27,6 +27,8 @@ class SearchView(PublicPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         query = self.query(self.request)
         kwargs["query"] = query
+        # The header's search box shows what was searched for.
+        kwargs["search_query"] = query
         kwargs["results"] = engine.search(query) if query else []
         kwargs["has_words"] = bool(engine.words(query))
         return super().get_context_data(**kwargs)

@@ -118,7 +118,18 @@ def crawl(client, start="/"):
 
 
 # Stored values that are not shown as typed: keys, choices (shown by their labels), positions, addresses.
-NOT_SHOWN = {"slug", "kind", "setting", "list_style", "order", "med_peds_url", "publish_at"}
+NOT_SHOWN = {
+    "slug",
+    "kind",
+    "setting",
+    "list_style",
+    "order",
+    "med_peds_url",
+    "publish_at",
+    "url",
+    "hospital_url",
+    "page",
+}
 # Numbers kept to sort and filter by, shown in words of their own (“3 years in duration”).
 NOT_SHOWN_NUMBERS = {"length_years"}
 

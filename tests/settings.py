@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-URylfHhvCg3fIdDOdehAI32LkaLATPlLJdenpfqEgQlv1gWnKM")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Not the test client's host: canonical links must come from this setting, never from the request.
+os.environ.setdefault("SITE_URL", "https://residency.example.org")
 
 from residency.settings import *  # noqa: E402, F403
 

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import URLResolver, get_resolver, resolve, reverse
 from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -164,7 +164,11 @@ def plain_client(visitors):
 
 
 def test_every_public_page_is_probed_and_answers_at_its_real_address(client):
-    assert [name for name, _ in PAGES] == [route.name for route in pages.routes()]
+    # Every listed page, and the cached files that are not pages (robots.txt, the sitemap, data files).
+    listed = [route.name for route in pages.routes()]
+    assert [name for name in PAGE_IDS if name in listed] == listed
+    unlisted = [name for name, template, is_page in ROUTES if is_page and name not in listed]
+    assert all(not resolve(template).func.view_class.listed for name, template in PAGES if name in unlisted)
     assert not any(template.startswith("/" + settings.ADMIN_URL) for _, template, _ in ROUTES)
     for name, template in PAGES:
         url = real_url(name, template)

@@ -347,6 +347,8 @@ def test_public_pages_are_readable_on_a_phone(phone, problems, main_pages, navig
     for path in main_pages:
         response = phone.goto(path)
         assert response.status == 200, path
+        # The main navigation folds into a menu on a phone: open it, as a visitor would.
+        phone.locator("nav[aria-label=Main] summary").click()
         layout = phone.evaluate(
             """() => {
                 // The phone's width in CSS pixels. On a phone, window.innerWidth is no measure: when the

@@ -1,0 +1,80 @@
+"""The open data files: read-only, open to any site's scripts, cached and invalidated like the pages."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.views import View
+
+from residency.views import PublicPageMixin
+
+from . import data
+
+SCHEMA = Path(__file__).resolve().parent / "schema.json"
+
+
+class DataFileMixin(PublicPageMixin):
+    """A data file, not a page: cached like one, left out of the page list, readable from any origin."""
+
+    listed = False
+    content_type = None
+
+    def get(self, request, **kwargs):
+        response = HttpResponse(self.render(**kwargs), content_type=self.content_type)
+        # Public, read-only data: any site's scripts may read it (no cookies are involved).
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+class JSONDataView(DataFileMixin, View):
+    content_type = "application/json"
+
+    def render(self):
+        cycle = data.current_cycle()
+        document = {
+            "$schema": settings.SITE_URL + "/data/schema.json",
+            "source": settings.SITE_URL + "/",
+            **data.about(cycle),
+            **{name.replace("-", "_"): table(cycle) for name, table in data.TABLES.items()},
+        }
+        return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2) + "\n"
+
+
+class CSVDataView(DataFileMixin, View):
+    """One table as CSV; each row names the cycle and when the content last changed."""
+
+    content_type = "text/csv; charset=utf-8"
+    table = None
+
+    def render(self):
+        cycle = data.current_cycle()
+        rows = data.TABLES[self.table](cycle)
+        about = data.about(cycle)
+        out = io.StringIO()
+        fields = [*(rows[0] if rows else {}), *about]
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**_cells(row), **_cells(about)})
+        return out.getvalue()
+
+
+def _cells(row):
+    """CSV cells: dates and times in ISO 8601, lists joined with spaces, nothing for None."""
+    return {
+        key: " ".join(value)
+        if isinstance(value, list)
+        else (value.isoformat() if hasattr(value, "isoformat") else ("" if value is None else value))
+        for key, value in row.items()
+    }
+
+
+class SchemaView(DataFileMixin, View):
+    content_type = "application/schema+json"
+
+    def render(self):
+        return SCHEMA.read_text()

@@ -1,0 +1,144 @@
+"""The program's data as JSON and CSV: complete against the database, documented, open, read-only, cached."""
+
+import csv
+import datetime
+import io
+import json
+from http import HTTPStatus
+
+import jsonschema
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from applications.models import ApplicationCycle, InterviewDate, TrackApplication
+from opendata import data
+from opendata.views import SCHEMA
+from programs.factories import TrackFactory
+from programs.models import Track
+from residency import pagecache
+from sites.factories import PracticeFactory
+from sites.models import Practice
+
+pytestmark = pytest.mark.django_db
+
+CSV_FILES = [f"opendata:csv-{table}" for table in data.TABLES]
+ALL_FILES = ["opendata:json", "opendata:schema", *CSV_FILES]
+
+
+def get_json(client):
+    response = client.get(reverse("opendata:json"))
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "application/json"
+    return json.loads(response.content)
+
+
+def get_csv(client, table):
+    response = client.get(reverse(f"opendata:csv-{table}"))
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_the_json_file_follows_its_published_json_schema(client):
+    schema = json.loads(client.get(reverse("opendata:schema")).content)
+    assert schema == json.loads(SCHEMA.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    document = get_json(client)
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(document)
+    assert document["$schema"] == settings.SITE_URL + reverse("opendata:schema")
+
+
+def test_the_schema_refuses_a_file_with_a_table_missing(client):
+    schema = json.loads(SCHEMA.read_text())
+    document = get_json(client)
+    del document["interview_days"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema)
+
+
+def test_every_file_names_its_cycle_and_when_its_content_last_changed(client):
+    cycle = ApplicationCycle.objects.current()
+    changed = pagecache.current_version()
+    document = get_json(client)
+    assert document["cycle"] == cycle.name
+    # To the millisecond, as JSON writes times.
+    assert abs(datetime.datetime.fromisoformat(document["content_changed_at"]) - changed).total_seconds() < 0.001
+    for table in data.TABLES:
+        rows = get_csv(client, table)
+        assert rows, table
+        assert {row["cycle"] for row in rows} == {cycle.name}
+        assert {datetime.datetime.fromisoformat(row["content_changed_at"]) for row in rows} == {changed}
+
+
+def test_every_nrmp_number_and_every_interview_day_is_in_both_formats(client):
+    cycle = ApplicationCycle.objects.current()
+    numbers = set(Track.objects.in_match().values_list("nrmp_number", flat=True))
+    days = {
+        (
+            day.track_application.track.slug,
+            day.date.isoformat(),
+            day.second_date.isoformat() if day.second_date else "",
+        )
+        for day in InterviewDate.objects.filter(track_application__cycle=cycle).select_related(
+            "track_application__track"
+        )
+    }
+    assert numbers and days
+    document = get_json(client)
+    assert {track["nrmp_number"] for track in document["tracks"]} - {None} == numbers
+    assert {(d["track"], d["date"], d["second_date"] or "") for d in document["interview_days"]} == days
+    assert {row["nrmp_number"] for row in get_csv(client, "tracks")} - {""} == numbers
+    assert {(row["track"], row["date"], row["second_date"]) for row in get_csv(client, "interview-days")} == days
+
+
+def test_clinics_rules_and_key_dates_match_the_database(client):
+    cycle = ApplicationCycle.objects.current()
+    document = get_json(client)
+    clinics = {clinic["slug"]: set(clinic["tracks"]) for clinic in document["clinics"]}
+    assert clinics == {
+        practice.slug: {track.slug for track in practice.tracks.all()} for practice in Practice.objects.all()
+    }
+    rules = {rule["track"]: rule["considered_for_this_track_only"] for rule in document["application_rules"]}
+    assert rules == dict(TrackApplication.objects.filter(cycle=cycle).values_list("track__slug", "is_exclusive"))
+    dates = {datetime.datetime.fromisoformat(entry["date"]) for entry in document["key_dates"]}
+    assert cycle.deadline in dates
+    days = {entry["date"] for entry in document["key_dates"]}
+    assert {cycle.invitations_by.isoformat(), cycle.step2_deadline.isoformat()} <= days
+    csv_clinics = {row["slug"]: set(row["tracks"].split()) for row in get_csv(client, "clinics")}
+    assert csv_clinics == clinics
+
+
+def test_a_coordinators_edit_shows_in_the_files_at_once(client):
+    get_json(client)
+    track = TrackFactory(nrmp_number="9999999X9")
+    assert "9999999X9" in {row["nrmp_number"] for row in get_csv(client, "tracks")}
+    assert track.slug in {entry["slug"] for entry in get_json(client)["tracks"]}
+
+
+@pytest.mark.parametrize("name", ALL_FILES)
+def test_files_are_open_to_any_origin_read_only_and_cached_like_the_pages(client, name):
+    url = reverse(name)
+    response = client.get(url, HTTP_ORIGIN="https://elsewhere.example")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "public" in response["Cache-Control"] and response["Last-Modified"] and response["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == HTTPStatus.NOT_MODIFIED
+    assert client.post(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert client.put(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_the_files_are_linked_from_every_pages_footer(client):
+    footer = client.get("/").text.split('<footer class="site-footer">')[1]
+    for name in ALL_FILES:
+        assert f'href="{reverse(name)}"' in footer
+
+
+@pytest.mark.parametrize("name", ["opendata:json", *CSV_FILES])
+def test_files_run_a_fixed_number_of_queries_as_content_grows(client, django_assert_max_num_queries, name):
+    with django_assert_max_num_queries(9) as before:
+        client.get(reverse(name))
+    for _ in range(10):
+        PracticeFactory(tracks=TrackFactory.create_batch(2))
+    with django_assert_max_num_queries(len(before)):
+        assert client.get(reverse(name)).status_code == HTTPStatus.OK
