@@ -1,15 +1,18 @@
+from adminsortable2.admin import SortableAdminMixin, SortableInlineAdminMixin
 from django.contrib import admin
+
+from residency.admin import ADVANCED, FilledSlugMixin
 
 from .models import Benefit, Link, Pathway, PathwayItem, PathwayLeader, PathwaySection, Person, Program, Track
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "order"]
+class ProgramAdmin(FilledSlugMixin, admin.ModelAdmin):
+    list_display = ["name", "short_name"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "short_name", "order"]}),
+        (None, {"fields": ["name", "short_name"]}),
         ("The hospital", {"fields": ["hospital", "hospital_url"]}),
         ("Home page", {"fields": ["overview"]}),
         (
@@ -41,13 +44,13 @@ class ProgramAdmin(admin.ModelAdmin):
                 ],
             },
         ),
+        ADVANCED,
     ]
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
-    list_display = ["name", "nrmp_number", "length_label", "match_via", "order"]
-    list_editable = ["order"]
+class TrackAdmin(FilledSlugMixin, SortableAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "nrmp_number", "length_label", "match_via"]
     list_filter = ["length_years"]
     search_fields = ["name", "nrmp_number"]
     prepopulated_fields = {"slug": ["name"]}
@@ -55,46 +58,43 @@ class TrackAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(FilledSlugMixin, admin.ModelAdmin):
     list_display = ["name", "credentials"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class PathwayLeaderInline(admin.TabularInline):
+class PathwayLeaderInline(SortableInlineAdminMixin, admin.TabularInline):
     model = PathwayLeader
     autocomplete_fields = ["person"]
     extra = 0
 
 
-class PathwaySectionInline(admin.StackedInline):
+class PathwaySectionInline(SortableInlineAdminMixin, admin.StackedInline):
     model = PathwaySection
-    prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "order", "body", "list_style", "closing"]
+    fields = ["name", "body", "list_style", "closing", "order"]
     show_change_link = True
     extra = 0
 
 
 @admin.register(Pathway)
-class PathwayAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "order"]
-    list_editable = ["order"]
+class PathwayAdmin(FilledSlugMixin, SortableAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PathwayLeaderInline, PathwaySectionInline]
 
 
-class PathwayItemInline(admin.TabularInline):
+class PathwayItemInline(SortableInlineAdminMixin, admin.TabularInline):
     model = PathwayItem
-    prepopulated_fields = {"slug": ["text"]}
-    fields = ["text", "slug", "order"]
+    fields = ["text", "order"]
     extra = 0
 
 
 @admin.register(PathwaySection)
-class PathwaySectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "pathway", "list_style", "order"]
+class PathwaySectionAdmin(FilledSlugMixin, SortableAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "pathway", "list_style"]
     list_filter = ["pathway"]
     search_fields = ["name", "body", "items__text"]
     prepopulated_fields = {"slug": ["name"]}
@@ -103,18 +103,16 @@ class PathwaySectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(admin.ModelAdmin):
-    list_display = ["text", "kind", "order"]
-    list_editable = ["order"]
+class BenefitAdmin(FilledSlugMixin, SortableAdminMixin, admin.ModelAdmin):
+    list_display = ["text", "kind"]
     list_filter = ["kind"]
     search_fields = ["text"]
     prepopulated_fields = {"slug": ["text"]}
 
 
 @admin.register(Link)
-class LinkAdmin(admin.ModelAdmin):
-    list_display = ["name", "page", "url", "order"]
-    list_editable = ["order"]
+class LinkAdmin(FilledSlugMixin, SortableAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "page", "url"]
     list_filter = ["page"]
     search_fields = ["name", "url"]
     prepopulated_fields = {"slug": ["name"]}

@@ -44,6 +44,13 @@ class FilledSlugMixin:
             form.base_fields["slug"].required = False
         return form
 
+    def get_fieldsets(self, request, obj=None):
+        if self.fieldsets:
+            return super().get_fieldsets(request, obj)
+        # Django's one fieldset of every field: the slug moves under Advanced, the order is dragged.
+        fields = [name for name in self.get_fields(request, obj) if name not in ("slug", "order")]
+        return [(None, {"fields": fields}), ADVANCED]
+
 
 # --- History: every content change kept as a revision (django-reversion) ---------------------------
 
