@@ -9,6 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import TemplateView, View
 
 from programs.models import Link, Program, Track
+from programs.views import OneTrackMixin
 from residency import pagecache, variants
 from residency.variants import chosen_slugs
 from residency.views import CurrentObjectMixin, PublicPageMixin
@@ -91,23 +92,13 @@ class GraduatesView(PublicPageMixin, CycleMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
 
-class CalendarView(PublicPageMixin, View):
+class CalendarView(OneTrackMixin, PublicPageMixin, View):
     """
     The current cycle's key dates and interview days as an .ics file: every track's, or with
     `?track=<slug>` one track's. Cached like a page, so a calendar app may poll it.
     """
 
     listed = False
-
-    @classmethod
-    def chosen_track(cls, request):
-        chosen = chosen_slugs(request, "track", Track, most=1)
-        return chosen[0] if chosen else ""
-
-    @classmethod
-    def page_variant(cls, request):
-        slug = cls.chosen_track(request)
-        return f"track={slug}" if slug else ""
 
     def get(self, request):
         rules = current_rules()

@@ -3,9 +3,24 @@ from django.db.models import Count
 from django.views.generic import DetailView, ListView, TemplateView
 
 from curriculum.models import Rotation
+from residency.variants import chosen_slugs
 from residency.views import CurrentObjectMixin, PublicPageMixin
 
 from .models import Benefit, Pathway, Program, Track
+
+
+class OneTrackMixin:
+    """A page that one known track in `?track=<slug>` narrows (clinics, a calendar): a cache entry of its own."""
+
+    @classmethod
+    def chosen_track(cls, request):
+        chosen = chosen_slugs(request, "track", Track, most=1)
+        return chosen[0] if chosen else ""
+
+    @classmethod
+    def page_variant(cls, request):
+        slug = cls.chosen_track(request)
+        return f"track={slug}" if slug else ""
 
 
 class HomeView(PublicPageMixin, CurrentObjectMixin, TemplateView):

@@ -1,27 +1,18 @@
 from django.views.generic import DetailView, ListView
 
 from programs.models import Track
+from programs.views import OneTrackMixin
 from residency.variants import chosen_slugs
 from residency.views import PublicPageMixin
 
 from .models import Practice
 
 
-class PracticeListView(PublicPageMixin, ListView):
+class PracticeListView(OneTrackMixin, PublicPageMixin, ListView):
     """The clinics in a compact list, filtered by track with `?track=<slug>`, with boxes to compare a few."""
 
     context_object_name = "practices"
     nav_label = "Continuity sites"
-
-    @classmethod
-    def chosen_track(cls, request):
-        chosen = chosen_slugs(request, "track", Track, most=1)
-        return chosen[0] if chosen else ""
-
-    @classmethod
-    def page_variant(cls, request):
-        slug = cls.chosen_track(request)
-        return f"track={slug}" if slug else ""
 
     def get_queryset(self):
         self.tracks = list(Track.objects.with_practices())
