@@ -159,7 +159,7 @@ class CopyCycleForm(forms.Form):
         name = self.cleaned_data["name"].strip()
         if not slugify(name):
             raise ValidationError("Give the cycle a name with letters or digits, e.g. 2021-2022.")
-        if ApplicationCycle.objects.filter(slug=slugify(name)).exists():
+        if ApplicationCycle.objects.named(name).exists():
             raise ValidationError(f"A cycle named {name} already exists: choose another name.")
         return name
 

@@ -18,6 +18,10 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 class ApplicationCycleQuerySet(SlugQuerySet):
+    def named(self, name):
+        """Cycles a new cycle called `name` would clash with: the same name, or the slug it would get."""
+        return self.filter(models.Q(name__iexact=name.strip()) | models.Q(slug=slugify(name)))
+
     def published(self, now=None):
         """Cycles whose publish time has come: the live one and those it replaced."""
         return self.filter(publish_at__lte=now or timezone.now())

@@ -22,8 +22,8 @@ class Command(BaseCommand):
             cycle = ApplicationCycle.objects.get(slug=source)
         except ApplicationCycle.DoesNotExist:
             raise CommandError(f"No cycle has the slug {source!r}.") from None
-        if ApplicationCycle.objects.filter(slug=slugify(name)).exists():
-            raise CommandError(f"A cycle with the slug {slugify(name)!r} exists already.")
+        if ApplicationCycle.objects.named(name).exists():
+            raise CommandError(f"A cycle named {name!r} (or with the slug {slugify(name)!r}) exists already.")
         try:
             with reversion.create_revision():
                 reversion.set_comment(f"Copied from {cycle.name} (copy_cycle)")
