@@ -5,7 +5,8 @@ FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN python -m venv /opt/venv
 COPY requirements/base.txt /tmp/requirements.txt
-RUN /opt/venv/bin/pip install -r /tmp/requirements.txt
+# The lock pins every package with its sha256 hash; pip refuses anything else.
+RUN /opt/venv/bin/pip install --require-hashes -r /tmp/requirements.txt
 
 
 FROM python:3.11-slim-bookworm

@@ -14,17 +14,25 @@ SERVE_ENV := SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; prin
 	CSRF_COOKIE_SECURE=0 PORT=$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install run test test-postgres lint format migrate load export serve bench clean
+.PHONY: install lock run test test-postgres lint format migrate load export serve bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The locks (requirements/*.txt) pin every package, transitive ones included, with their sha256
+# hashes; pip refuses anything that does not match (hash-checking mode).
 $(VENV)/.installed: $(BIN)/python requirements/base.txt requirements/dev.txt
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
 
-install: $(VENV)/.installed ## Create .venv and install the site and its test tools.
+install: $(VENV)/.installed ## Create .venv and install the site and its test tools from the lock.
+
+# Pip-tools compiles the locks from requirements/*.in; run after changing a pin there (README).
+LOCK := PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: install ## Compile requirements/*.in into the hashed locks requirements/*.txt.
+	$(LOCK) $(LOCK_FLAGS) --output-file requirements/base.txt requirements/base.in
+	$(LOCK) $(LOCK_FLAGS) --output-file requirements/dev.txt requirements/dev.in
 
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
