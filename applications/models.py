@@ -340,18 +340,6 @@ class TrackApplicationQuerySet(models.QuerySet):
         """The tracks' rules in the cycle the application pages show."""
         return self.filter(cycle=ApplicationCycle.objects.current()).select_related("cycle")
 
-    def current_rules(self):
-        """The current cycle's rules, ready to answer for any tracks (`applications.rules.CycleRules`), or None."""
-        from .rules import current_rules
-
-        return current_rules()
-
-    def current_cycle(self):
-        """The cycle the applicants' tools answer for, or None (for apps that refer to tracks, not cycles)."""
-        from .rules import current_cycle
-
-        return current_cycle()
-
 
 class TrackApplication(OrderedModel):
     """How applicants apply to one track in a cycle: alone or together with others, and its interview dates."""

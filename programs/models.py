@@ -70,6 +70,8 @@ class Program(NameSlugModel):
 
     objects = ProgramQuerySet.as_manager()
 
+    # get_absolute_url (the home page, drawn by overview) comes from settings.ABSOLUTE_URL_OVERRIDES.
+
     @staticmethod
     def schema_org_id(site_url):
         """The hospital's identifier in the site's structured data, for other nodes to refer to."""
@@ -87,21 +89,6 @@ class TrackQuerySet(SlugQuerySet):
     def in_match(self):
         """Tracks with their own NRMP number, as listed for Match participation."""
         return self.exclude(nrmp_number="")
-
-    def with_sites_and_applications(self):
-        """What a track's page shows: its sites, and how to apply to it in the current cycle with its dates."""
-        # The applications app refers to tracks, so tracks reach its rules through the relation, not an import.
-        applications = Track.applications.rel.related_model.objects.of_current_cycle()
-        return self.select_related("match_via", "pathway").prefetch_related(
-            "practices",
-            models.Prefetch(
-                "applications", applications.prefetch_related("interview_dates", "cycle__track_applications__track")
-            ),
-        )
-
-    def with_practices(self):
-        """Tracks that have at least one continuity clinic, each once."""
-        return self.filter(practices__isnull=False).distinct()
 
 
 class Track(NameSlugModel):
@@ -152,8 +139,8 @@ class Track(NameSlugModel):
             )
         ]
 
-    def get_absolute_url(self):
-        return reverse("programs:track_detail", args=[self.slug])
+    # get_absolute_url comes from settings.ABSOLUTE_URL_OVERRIDES: a track's page shows its clinics and how to
+    # apply to it, so the app that joins those (overview) draws it, and this app does not depend on that one.
 
     def validate_constraints(self, exclude=None):
         # The unique NRMP number is checked here, so its message sits on the field in the coordinator's words.
@@ -165,12 +152,8 @@ class Track(NameSlugModel):
                 )
         super().validate_constraints(exclude=exclude)
 
-    def schema_org(self, site_url, application=None):
-        """
-        The track as a schema.org EducationalOccupationalProgram, and its interview days as events.
-
-        `application` is how to apply to it in the current cycle (an applications.TrackApplication), if any.
-        """
+    def schema_org(self, site_url):
+        """The track as a schema.org EducationalOccupationalProgram, provided by the hospital."""
         url = site_url + self.get_absolute_url()
         node = {"@type": "EducationalOccupationalProgram", "@id": f"{url}#program", "name": self.name, "url": url}
         if self.nrmp_number:
@@ -178,12 +161,7 @@ class Track(NameSlugModel):
         if self.length_years:
             node["timeToComplete"] = f"P{self.length_years}Y"
         node["provider"] = {"@id": Program.schema_org_id(site_url)}
-        if application is None:
-            return [node]
-        cycle = application.cycle
-        node["applicationDeadline"] = cycle.deadline.date().isoformat()
-        node["programPrerequisites"] = [text for text in (application.rule, cycle.eras_intro) if text]
-        return [node, *application.schema_org_events(site_url, node["provider"])]
+        return node
 
 
 class Person(NameSlugModel):

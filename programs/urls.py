@@ -6,9 +6,6 @@ from .models import Pathway
 app_name = "programs"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("tracks/", views.TrackListView.as_view(), name="track_list"),
-    path("tracks/<slug:slug>/", views.TrackDetailView.as_view(), name="track_detail"),
     path(
         "research/",
         views.PathwayListView.as_view(kind=Pathway.Kind.RESEARCH, nav_label=Pathway.Kind.RESEARCH.label),

@@ -1,12 +1,9 @@
-from django.conf import settings
-from django.db.models import Count
 from django.views.generic import DetailView, ListView, TemplateView
 
-from curriculum.models import Rotation
 from residency.variants import chosen_slugs
-from residency.views import CurrentObjectMixin, PublicPageMixin
+from residency.views import PublicPageMixin
 
-from .models import Benefit, Pathway, Program, Track
+from .models import Benefit, Pathway, Track
 
 
 class OneTrackMixin:
@@ -21,57 +18,6 @@ class OneTrackMixin:
     def page_variant(cls, request):
         slug = cls.chosen_track(request)
         return f"track={slug}" if slug else ""
-
-
-class HomeView(PublicPageMixin, CurrentObjectMixin, TemplateView):
-    template_name = "home.html"
-    current_model = Program
-    current_context_name = "program"
-    nav_label = "Overview"
-
-    def get_context_data(self, **kwargs):
-        kwargs["tracks"] = Track.objects.select_related("match_via")
-        kwargs["rotations"] = Rotation.objects.all()
-        # The applications app refers to tracks, so its cycle is reached through the relation, not an import.
-        cycle = Track.applications.rel.related_model.objects.current_cycle()
-        kwargs["cycle"] = cycle
-        kwargs["cycle_closed"] = cycle is not None and cycle.has_closed
-        return super().get_context_data(**kwargs)
-
-
-class TrackListView(PublicPageMixin, ListView):
-    """The tracks compared side by side: Match number, length, combinations, interviews, clinics and letters."""
-
-    context_object_name = "tracks"
-    nav_label = "Tracks"
-
-    def get_queryset(self):
-        return Track.objects.select_related("match_via").annotate(practice_count=Count("practices"))
-
-    def get_context_data(self, **kwargs):
-        # The applications app refers to tracks, so its rules are reached through the relation, not an import.
-        rules = Track.applications.rel.related_model.objects.current_rules()
-        kwargs["rules"] = rules
-        kwargs["rows"] = [rules.compare(track) for track in self.object_list] if rules else []
-        return super().get_context_data(**kwargs)
-
-
-class TrackDetailView(PublicPageMixin, DetailView):
-    context_object_name = "track"
-
-    def get_queryset(self):
-        return Track.objects.with_sites_and_applications()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for application in self.object.applications.all():
-            combinable, _ = application.cycle.tracks_by_rule()
-            context["combinable_names"] = [other.track.name for other in combinable]
-        applications = self.object.applications.all()
-        context["structured_data"] = self.object.schema_org(
-            settings.SITE_URL, applications[0] if applications else None
-        )
-        return context
 
 
 class PathwayListView(PublicPageMixin, ListView):

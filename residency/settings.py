@@ -13,6 +13,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -85,6 +86,8 @@ INSTALLED_APPS = [
     "sites",
     "curriculum",
     "applications",
+    # The pages that join the content apps: the home page, the tracks compared, each track's page (no models).
+    "overview",
     # Site search over the content apps (holds no content of its own).
     "search",
     # Publishes the content apps' data as JSON and CSV (no models).
@@ -144,6 +147,13 @@ TEMPLATES = [
         },
     },
 ]
+
+# Where a model's page lives when it is drawn by an app that the model's own app must not depend on: the
+# program's page is the home page, and a track's page joins its clinics and how to apply to it.
+ABSOLUTE_URL_OVERRIDES = {
+    "programs.program": lambda program: reverse("overview:home"),
+    "programs.track": lambda track: reverse("overview:track_detail", args=[track.slug]),
+}
 
 WSGI_APPLICATION = "residency.wsgi.application"
 

@@ -5,6 +5,8 @@ from django.urls import include, path
 from . import seo, views
 
 urlpatterns = [
+    # The navigation lists pages in this order: the overview's (home, tracks) first.
+    path("", include("overview.urls")),
     path("", include("programs.urls")),
     path("sites/", include("sites.urls")),
     path("curriculum/", include("curriculum.urls")),

@@ -143,7 +143,7 @@ SOURCES = [
         "Program",
         Program,
         [
-            Group(("overview",), _page("programs:home", "overview"), lambda obj: obj.name),
+            Group(("overview",), lambda obj: f"{obj.get_absolute_url()}#overview", lambda obj: obj.name),
             Group(("sites_intro",), _page("sites:practice_list"), lambda obj: "Continuity practice sites"),
             Group(
                 ("health_centers_intro",),

@@ -13,6 +13,10 @@ class PracticeQuerySet(SlugQuerySet):
         """The clinics where residents of `track` train."""
         return self.filter(tracks=track)
 
+    def served_tracks(self):
+        """The tracks whose residents train at these clinics, each once."""
+        return Track.objects.filter(practices__in=self).distinct()
+
 
 class Practice(NameSlugModel):
     """A continuity practice site where residents hold their weekly clinic."""

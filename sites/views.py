@@ -1,6 +1,5 @@
 from django.views.generic import DetailView, ListView
 
-from programs.models import Track
 from programs.views import OneTrackMixin
 from residency.variants import chosen_slugs
 from residency.views import PublicPageMixin
@@ -15,7 +14,7 @@ class PracticeListView(OneTrackMixin, PublicPageMixin, ListView):
     nav_label = "Continuity sites"
 
     def get_queryset(self):
-        self.tracks = list(Track.objects.with_practices())
+        self.tracks = list(Practice.objects.served_tracks())
         self.track = next((track for track in self.tracks if track.slug == self.chosen_track(self.request)), None)
         practices = Practice.objects.with_tracks()
         return practices.for_track(self.track) if self.track else practices

@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from applications.rules import current_rules
-from programs.models import Track
 from sites.models import Practice
 
 from . import test_browser as deployed
@@ -35,7 +34,7 @@ def facts(django_db_setup, django_db_blocker):
         rules = current_rules()
         combinable = [application for application in rules.applications if not application.is_exclusive][:2]
         alone = next(application for application in rules.applications if application.is_exclusive)
-        track = Track.objects.with_practices().first()
+        track = Practice.objects.served_tracks().first()
         return {
             "combinable": [(a.track.name, a.track.slug, rules.ranking_for(a.track).number) for a in combinable],
             "alone": (alone.track.name, alone.application_name, alone.rule),

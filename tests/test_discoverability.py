@@ -270,7 +270,7 @@ def test_only_web_addresses_are_accepted_for_links(address):
 
 def test_a_track_without_an_nrmp_number_claims_nothing_about_it(client):
     track = TrackFactory(nrmp_number="", match_via=None, length_label="")
-    for url in (track.get_absolute_url(), reverse("programs:track_list")):
+    for url in (track.get_absolute_url(), reverse("overview:track_list")):
         text = client.get(url).text
         assert "of its own" not in text
     assert "<dt>NRMP number</dt>" not in client.get(track.get_absolute_url()).text

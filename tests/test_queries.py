@@ -35,9 +35,9 @@ pytestmark = pytest.mark.django_db
 
 # Queries per page, by URL name. The program for the header is one query on every page that shows it.
 QUERIES = {
-    "programs:home": 4,
-    "programs:track_list": 7,
-    "programs:track_detail": 8,
+    "overview:home": 4,
+    "overview:track_list": 7,
+    "overview:track_detail": 8,
     "programs:research": 6,
     "programs:leadership": 6,
     "programs:pathway_detail": 6,

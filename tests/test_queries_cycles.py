@@ -22,7 +22,7 @@ CYCLE_PAGES = [
     ("applications:apply", []),
     ("applications:interviews", []),
     ("applications:graduates", []),
-    ("programs:track_detail", ["categorical"]),
+    ("overview:track_detail", ["categorical"]),
 ]
 
 

@@ -63,9 +63,9 @@ def test_content_not_changed_since_the_cycle_began_is_stale_until_saved(coordina
         ("salary", "programs:benefits", "PGY-1: a salary line"),
         ("leave", "programs:benefits", "Four weeks of vacation a year."),
         ("visa_policy", "applications:graduates", "The program sponsors J-1 visas."),
-        ("graduate_outcomes", "programs:track_list", "Most went on to fellowships."),
-        ("contact_email", "programs:home", "residency@example.org"),
-        ("contact_phone", "programs:home", "617 555 0100"),
+        ("graduate_outcomes", "overview:track_list", "Most went on to fellowships."),
+        ("contact_email", "overview:home", "residency@example.org"),
+        ("contact_phone", "overview:home", "617 555 0100"),
     ],
 )
 def test_an_applicant_fact_is_shown_only_once_filled(client, field, url_name, value):

@@ -2,9 +2,7 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
-from django.utils.html import escape
 
-from applications.factories import ApplicationCycleFactory, InterviewDateFactory, TrackApplicationFactory
 from programs.factories import (
     BenefitFactory,
     PathwayFactory,
@@ -12,53 +10,10 @@ from programs.factories import (
     PathwayLeaderFactory,
     PathwaySectionFactory,
     PersonFactory,
-    TrackFactory,
 )
-from programs.models import Benefit, Pathway, PathwaySection, Program
-from residency.pages import navigation_routes
-from sites.factories import PracticeFactory
+from programs.models import Benefit, Pathway, PathwaySection
 
 pytestmark = pytest.mark.django_db
-
-
-def test_home_page_gives_the_overview_and_links_to_every_section(client):
-    program = Program.objects.current()
-    response = client.get(reverse("programs:home"))
-    assert response.status_code == HTTPStatus.OK
-    for paragraph in program.overview.split("\n\n"):
-        assert escape(paragraph.strip().split("\n")[0]) in response.text
-    for route in navigation_routes():
-        assert f'href="{route.path}"' in response.text
-
-
-def test_tracks_page_lists_every_track_with_its_nrmp_number_in_a_table(client):
-    track = TrackFactory(length_label="4 years, with a research year")
-    response = client.get(reverse("programs:track_list"))
-    assert response.status_code == HTTPStatus.OK
-    assert "<table>" in response.text
-    assert f"NRMP #{track.nrmp_number}" in response.text
-    assert "4 years, with a research year" in response.text
-
-
-def test_track_page_shows_its_sites_and_interview_dates(client):
-    track = TrackFactory()
-    practice = PracticeFactory(tracks=[track])
-    cycle = ApplicationCycleFactory()
-    application = TrackApplicationFactory(cycle=cycle, track=track, interview_heading="Its Interview Days")
-    interview = InterviewDateFactory(track_application=application)
-    response = client.get(track.get_absolute_url())
-    assert response.status_code == HTTPStatus.OK
-    assert f"NRMP #{track.nrmp_number}" in response.text
-    assert practice.name in response.text
-    assert "Its Interview Days" in response.text
-    assert f'<time datetime="{interview.date.isoformat()}">' in response.text
-
-
-def test_track_page_leaves_out_other_cycles_dates(client):
-    track = TrackFactory()
-    old = InterviewDateFactory(track_application__track=track, track_application__cycle__publish_at=None)
-    ApplicationCycleFactory()  # the cycle shown, in which the track has no rule
-    assert f'datetime="{old.date.isoformat()}"' not in client.get(track.get_absolute_url()).text
 
 
 def test_pathway_list_shows_each_pathway_of_its_kind_with_leaders_and_sections(client):
@@ -102,14 +57,5 @@ def test_benefits_page_separates_provided_from_full_access(client):
     assert text.index(Benefit.Kind.ACCESS.label) < text.index(access.text)
 
 
-@pytest.mark.parametrize("name", ["programs:track_detail", "programs:pathway_detail"])
-def test_unknown_slug_answers_not_found(client, name):
-    assert client.get(reverse(name, args=["no-such-thing"])).status_code == HTTPStatus.NOT_FOUND
-
-
-def test_track_matched_through_another_shows_that_number(client):
-    parent = TrackFactory(name="Main")
-    track = TrackFactory(nrmp_number="", match_via=parent)
-    response = client.get(track.get_absolute_url())
-    assert "Applicants match through the" in response.text
-    assert f"NRMP #{parent.nrmp_number}" in response.text
+def test_unknown_pathway_answers_not_found(client):
+    assert client.get(reverse("programs:pathway_detail", args=["no-such-thing"])).status_code == HTTPStatus.NOT_FOUND

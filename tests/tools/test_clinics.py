@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from programs.factories import TrackFactory
-from programs.models import Track
 from sites.factories import PracticeFactory
 from sites.models import Practice
 
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_track_in_the_address_shows_only_its_clinics(client):
-    for track in Track.objects.with_practices():
+    for track in Practice.objects.served_tracks():
         response = client.get(reverse("sites:practice_list"), {"track": track.slug})
         assert response.status_code == HTTPStatus.OK
         expected = list(Practice.objects.for_track(track))

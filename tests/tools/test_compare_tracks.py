@@ -25,7 +25,7 @@ def rows(html):
 
 
 def test_every_track_has_a_row_saying_what_it_combines_with(client):
-    response = client.get(reverse("programs:track_list"))
+    response = client.get(reverse("overview:track_list"))
     assert response.status_code == HTTPStatus.OK
     table = rows(response.text)
     rules = current_rules()
@@ -52,10 +52,10 @@ def test_a_track_added_in_admin_combines_with_the_others_at_once(client):
     rules = current_rules()
     combinable = [application for application in rules.applications if not application.is_exclusive]
     newcomer = TrackApplicationFactory(cycle=rules.cycle, track=TrackFactory(name="Rural Health"))
-    row = rows(client.get(reverse("programs:track_list")).text)["Rural Health"]
+    row = rows(client.get(reverse("overview:track_list")).text)["Rural Health"]
     for application in combinable:
         assert escape(application.track.name) in row
     assert (
         escape(newcomer.track.name)
-        in rows(client.get(reverse("programs:track_list")).text)[escape(combinable[0].track.name)]
+        in rows(client.get(reverse("overview:track_list")).text)[escape(combinable[0].track.name)]
     )

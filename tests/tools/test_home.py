@@ -13,7 +13,7 @@ from programs.models import Track
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("programs:home")
+HOME = reverse("overview:home")
 
 
 def home(client):
@@ -28,7 +28,7 @@ def test_an_open_cycle_shows_its_key_dates_and_the_ways_to_apply(client):
     assert f"Apply for {escape(cycle.name)}" in text
     for day in (cycle.invitations_by, cycle.step2_deadline):
         assert f'datetime="{day:%Y-%m-%d}"' in text
-    for name in ("applications:apply", "applications:planner", "applications:calendar", "programs:track_list"):
+    for name in ("applications:apply", "applications:planner", "applications:calendar", "overview:track_list"):
         assert f'href="{reverse(name)}"' in text
 
 

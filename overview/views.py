@@ -1,0 +1,87 @@
+"""
+The pages that join several apps: the home page, the tracks compared, and each track's page with its
+clinics and how to apply to it in the current cycle.
+
+They live here so that `programs`, which the other content apps refer to, depends on none of them.
+The program's and each track's `get_absolute_url` lead here through settings.ABSOLUTE_URL_OVERRIDES.
+"""
+
+from django.conf import settings
+from django.db.models import Count, Prefetch
+from django.views.generic import DetailView, ListView, TemplateView
+
+from applications.models import TrackApplication
+from applications.rules import current_cycle, current_rules
+from curriculum.models import Rotation
+from programs.models import Program, Track
+from residency.views import CurrentObjectMixin, PublicPageMixin
+from sites.models import Practice
+
+
+class HomeView(PublicPageMixin, CurrentObjectMixin, TemplateView):
+    """The program at a glance: the current cycle's key dates, the training, the rotations and the tracks."""
+
+    template_name = "overview/home.html"
+    current_model = Program
+    current_context_name = "program"
+    nav_label = "Overview"
+
+    def get_context_data(self, **kwargs):
+        kwargs["tracks"] = Track.objects.select_related("match_via")
+        kwargs["rotations"] = Rotation.objects.all()
+        cycle = current_cycle()
+        kwargs["cycle"] = cycle
+        kwargs["cycle_closed"] = cycle is not None and cycle.has_closed
+        return super().get_context_data(**kwargs)
+
+
+class TrackListView(PublicPageMixin, ListView):
+    """The tracks compared side by side: Match number, length, combinations, interviews, clinics and letters."""
+
+    context_object_name = "tracks"
+    template_name = "overview/track_list.html"
+    nav_label = "Tracks"
+
+    def get_queryset(self):
+        return Track.objects.select_related("match_via").annotate(practice_count=Count("practices"))
+
+    def get_context_data(self, **kwargs):
+        rules = current_rules()
+        kwargs["rules"] = rules
+        kwargs["rows"] = [rules.compare(track) for track in self.object_list] if rules else []
+        return super().get_context_data(**kwargs)
+
+
+class TrackDetailView(PublicPageMixin, DetailView):
+    """A track: its facts, its continuity clinics, and how to apply to it in the current cycle with its dates."""
+
+    context_object_name = "track"
+    template_name = "overview/track_detail.html"
+
+    def get_queryset(self):
+        applications = TrackApplication.objects.of_current_cycle().prefetch_related(
+            "interview_dates", "cycle__track_applications__track"
+        )
+        return Track.objects.select_related("match_via", "pathway").prefetch_related(
+            Prefetch("practices", Practice.objects.all()), Prefetch("applications", applications)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A track has at most one rule in a cycle.
+        application = next(iter(self.object.applications.all()), None)
+        if application is not None:
+            combinable, _ = application.cycle.tracks_by_rule()
+            context["combinable_names"] = [other.track.name for other in combinable]
+        context["structured_data"] = self.structured_data(application)
+        return context
+
+    def structured_data(self, application):
+        """The track as schema.org describes it; its deadline and interview days when it is open to application."""
+        node = self.object.schema_org(settings.SITE_URL)
+        if application is None:
+            return [node]
+        cycle = application.cycle
+        node["applicationDeadline"] = cycle.deadline.date().isoformat()
+        node["programPrerequisites"] = [text for text in (application.rule, cycle.eras_intro) if text]
+        return [node, *application.schema_org_events(settings.SITE_URL, node["provider"])]

@@ -1,0 +1,93 @@
+"""The pages that join the apps: the home page, the tracks compared, each track's page."""
+
+from http import HTTPStatus
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils.html import escape
+
+from applications.factories import ApplicationCycleFactory, InterviewDateFactory, TrackApplicationFactory
+from programs.factories import ProgramFactory, TrackFactory
+from programs.models import Program
+from residency.pages import navigation_routes
+from sites.factories import PracticeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_gives_the_overview_and_links_to_every_section(client):
+    program = Program.objects.current()
+    response = client.get(reverse("overview:home"))
+    assert response.status_code == HTTPStatus.OK
+    for paragraph in program.overview.split("\n\n"):
+        assert escape(paragraph.strip().split("\n")[0]) in response.text
+    for route in navigation_routes():
+        assert f'href="{route.path}"' in response.text
+
+
+def test_tracks_page_lists_every_track_with_its_nrmp_number_in_a_table(client):
+    track = TrackFactory(length_label="4 years, with a research year")
+    response = client.get(reverse("overview:track_list"))
+    assert response.status_code == HTTPStatus.OK
+    assert "<table>" in response.text
+    assert f"NRMP #{track.nrmp_number}" in response.text
+    assert "4 years, with a research year" in response.text
+
+
+def test_track_page_shows_its_sites_and_interview_dates(client):
+    track = TrackFactory()
+    practice = PracticeFactory(tracks=[track])
+    cycle = ApplicationCycleFactory()
+    application = TrackApplicationFactory(cycle=cycle, track=track, interview_heading="Its Interview Days")
+    interview = InterviewDateFactory(track_application=application)
+    response = client.get(track.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    assert f"NRMP #{track.nrmp_number}" in response.text
+    assert practice.name in response.text
+    assert "Its Interview Days" in response.text
+    assert f'<time datetime="{interview.date.isoformat()}">' in response.text
+
+
+def test_track_page_leaves_out_other_cycles_dates(client):
+    track = TrackFactory()
+    old = InterviewDateFactory(track_application__track=track, track_application__cycle__publish_at=None)
+    ApplicationCycleFactory()  # the cycle shown, in which the track has no rule
+    assert f'datetime="{old.date.isoformat()}"' not in client.get(track.get_absolute_url()).text
+
+
+def test_track_matched_through_another_shows_that_number(client):
+    parent = TrackFactory(name="Main")
+    track = TrackFactory(nrmp_number="", match_via=parent)
+    response = client.get(track.get_absolute_url())
+    assert "Applicants match through the" in response.text
+    assert f"NRMP #{parent.nrmp_number}" in response.text
+
+
+def test_unknown_track_answers_not_found(client):
+    assert client.get(reverse("overview:track_detail", args=["no-such-thing"])).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_program_and_each_track_are_viewed_on_site_from_admin_at_their_pages(admin_client):
+    # Their pages are drawn here, which programs does not import: settings.ABSOLUTE_URL_OVERRIDES says so.
+    track = TrackFactory()
+    program = ProgramFactory()
+    for obj, page in (
+        (track, reverse("overview:track_detail", args=[track.slug])),
+        (program, reverse("overview:home")),
+    ):
+        assert obj.get_absolute_url() == page
+        change = admin_client.get(reverse(f"admin:programs_{obj._meta.model_name}_change", args=[obj.pk]))
+        view_on_site = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(obj).pk, obj.pk])
+        assert f'href="{view_on_site}"' in change.text
+        response = admin_client.get(view_on_site)
+        assert response.status_code == HTTPStatus.FOUND and response.url.endswith(page)
+
+
+def test_a_search_for_the_programs_overview_leads_to_it_on_the_home_page(client):
+    program = Program.objects.current() or ProgramFactory()
+    program.overview = "Residents of Zanzibarian descent train here."
+    program.save()
+    text = client.get(reverse("search:results"), {"q": "zanzibarian"}).text
+    assert f'href="{reverse("overview:home")}#overview"' in text
+    assert 'id="overview"' in client.get(reverse("overview:home")).text
