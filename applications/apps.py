@@ -8,9 +8,15 @@ class ApplicationsConfig(AppConfig):
     content = True
 
     def ready(self):
+        from residency import slots
         from residency.pagecache import scheduled_changes
 
         scheduled_changes.connect(cycle_moments, dispatch_uid="applications.cycle_moments")
+        # Staff previewing a cycle see it marked on every page, kept from search engines; the admin index opens
+        # with the cycle's state.
+        slots.register("head", "applications/includes/_preview_head.html")
+        slots.register("banner", "applications/includes/_preview_banner.html")
+        slots.register("admin_index", "admin/applications/applicationcycle/_index_panel.html")
 
 
 def cycle_moments(sender, **kwargs):

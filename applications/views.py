@@ -35,6 +35,7 @@ class CycleMixin(CurrentObjectMixin):
 
 class ApplyView(PublicPageMixin, CycleMixin, TemplateView):
     nav_label = "Apply"
+    footer_label = "How to apply"
     template_name = "applications/apply.html"
     prefetch = (
         "letters",

@@ -41,6 +41,7 @@ class TrackListView(PublicPageMixin, ListView):
     context_object_name = "tracks"
     template_name = "overview/track_list.html"
     nav_label = "Tracks"
+    footer_label = "Tracks and NRMP numbers"
 
     def get_queryset(self):
         return Track.objects.select_related("match_via").annotate(practice_count=Count("practices"))

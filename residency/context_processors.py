@@ -1,18 +1,20 @@
 from django.conf import settings
 
 from .pagecache import current_version
-from .pages import navigation_routes
+from .pages import footer_routes, home_route, navigation_routes
 
 
 def navigation(request):
-    """The main navigation, marking the section of the page being shown."""
+    """The home page, the main navigation (marking the section of the page being shown) and the footer's links."""
     match = getattr(request, "resolver_match", None)
     here = match.view_name if match else None
     return {
+        "home_url": home_route().path,
         "navigation": [
             {"url": route.path, "label": route.nav_label, "current": route.name == here}
             for route in navigation_routes()
-        ]
+        ],
+        "footer_links": [{"url": route.path, "label": route.footer_label} for route in footer_routes()],
     }
 
 

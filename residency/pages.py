@@ -2,11 +2,16 @@
 The site's public pages, read from the URL configuration: every route whose view is built on
 `PublicPageMixin` (and not marked `listed = False`). The navigation, the tests, the benchmark
 and the sitemap all read this one list, so a new page is in all of them once it has a URL.
+
+Pages say their own roles, so the project's templates name no app: the home page is the page at
+the site's root, and a view's `nav_label` and `footer_label` put it in the main navigation and in
+every page's footer links.
 """
 
 import functools
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, URLResolver, get_resolver, get_urlconf, reverse
 from django.urls.resolvers import RoutePattern
 
@@ -26,10 +31,19 @@ class Route:
     def __repr__(self):
         return f"<Route {self.name} {self.route}>"
 
+    def _declared(self, name):
+        """What the view says about itself, as `as_view()` was given it or as its class says."""
+        return self.initkwargs.get(name, getattr(self.view_class, name))
+
     @property
     def nav_label(self):
         """The page's label in the main navigation; None for pages the navigation leaves out."""
-        return self.initkwargs.get("nav_label", self.view_class.nav_label)
+        return self._declared("nav_label")
+
+    @property
+    def footer_label(self):
+        """The page's label in every page's footer links; None for pages the footer leaves out."""
+        return self._declared("footer_label")
 
     @functools.cached_property
     def path(self):
@@ -79,9 +93,22 @@ def routes():
     return _routes(get_urlconf() or settings.ROOT_URLCONF)
 
 
+def home_route():
+    """The home page: the public page at the site's root."""
+    for route in routes():
+        if route.route == "/":
+            return route
+    raise ImproperlyConfigured("No public page is at the site's root (''): every page's header links to one.")
+
+
 def navigation_routes():
     """The routes the main navigation lists, in the order of the URL configuration."""
     return [route for route in routes() if route.nav_label]
+
+
+def footer_routes():
+    """The routes every page's footer links to, in the order of the URL configuration."""
+    return [route for route in routes() if route.footer_label]
 
 
 def public_pages():

@@ -1,4 +1,7 @@
-"""Template tags built into every template: the program's way of writing lists and times, and page metadata."""
+"""
+Template tags built into every template: the program's way of writing lists and times, page metadata,
+and the places apps fill in the project's templates.
+"""
 
 import datetime
 import html
@@ -12,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 
-from . import fields, formats
+from . import fields, formats, slots
 
 register = template.Library()
 
@@ -80,11 +83,11 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 
 @register.simple_tag(takes_context=True)
-def json_ld(context):
+def json_ld(context, publisher=None):
     """
-    The page's schema.org description as one JSON-LD graph: the web page (its address, title and
-    description), the organization that publishes it (`program.schema_org()`), and what the view
-    adds (`structured_data`).
+    `{% json_ld program %}`: the page's schema.org description as one JSON-LD graph: the web page (its
+    address, title and description), the organization that publishes it (`publisher.schema_org()`, when
+    there is a publisher), and what the view adds (`structured_data`).
 
     A data block, not a script: the Content-Security-Policy does not apply to it, and the escapes
     keep stored text from ending the element.
@@ -92,9 +95,7 @@ def json_ld(context):
     url = context.get("canonical_url")
     if not url:
         return ""
-    # The publisher: the object the pages are about (the program) describes its organization, if it can.
-    subject = context.get("program")
-    publisher = subject.schema_org(settings.SITE_URL) if subject and hasattr(subject, "schema_org") else {}
+    organization = publisher.schema_org(settings.SITE_URL) if publisher else {}
     page = {
         "@type": "WebPage",
         "@id": f"{url}#webpage",
@@ -103,8 +104,17 @@ def json_ld(context):
         "description": html.unescape(str(context.get("page_description", ""))),
         "inLanguage": settings.LANGUAGE_CODE,
     }
-    if publisher.get("@id"):
-        page["publisher"] = {"@id": publisher["@id"]}
-    graph = [page, *([publisher] if publisher else []), *context.get("structured_data", [])]
+    if organization.get("@id"):
+        page["publisher"] = {"@id": organization["@id"]}
+    graph = [page, *([organization] if organization else []), *context.get("structured_data", [])]
     data = json.dumps({"@context": "https://schema.org", "@graph": graph}, cls=DjangoJSONEncoder, ensure_ascii=False)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(data.translate(_SCRIPT_ESCAPES)))
+
+
+@register.simple_tag(takes_context=True)
+def slot(context, place):
+    """`{% slot "footer" %}`: what the apps registered for this place (`residency.slots`), with the page's context."""
+    engine = context.template.engine
+    with context.push():
+        rendered = (engine.get_template(name).render(context).strip() for name in slots.templates(place))
+        return mark_safe("\n".join(html for html in rendered if html))

@@ -15,13 +15,14 @@ class PublicPageMixin:
     residency.middleware.PageCacheMiddleware stores and answers these pages; here a freshly rendered
     page gets its validators and cache policy. Other methods answer 405 (the CSRF check is skipped
     because nothing here accepts a form). Every view built on it is a public page (`residency.pages`)
-    unless it sets `listed = False`; one with a `nav_label` is in the main navigation, in the order of
-    the URL configuration.
+    unless it sets `listed = False`; one with a `nav_label` is in the main navigation, and one with a
+    `footer_label` in every page's footer links, in the order of the URL configuration.
     """
 
     http_method_names = ["get", "head", "options"]
     listed = True
     nav_label = None
+    footer_label = None
 
     @classmethod
     def as_view(cls, **initkwargs):

@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.template.loader import get_template
+from django.urls import reverse
 
+from programs.factories import TrackFactory
+from residency import pages, slots
 from residency.content import content_apps
 
 ROOT = Path(settings.BASE_DIR)
@@ -68,3 +72,27 @@ def test_imports_between_apps_run_one_way():
 
     loops = sorted(name for name in graph if reaches(name, name))
     assert not loops, f"these apps import each other in a loop: {loops} ({graph})"
+
+
+# The frame of every page names no app: pages say their roles, and apps fill its places.
+
+
+@pytest.mark.django_db
+def test_every_page_links_home_and_to_the_pages_that_ask_for_a_place_in_the_footer(client):
+    footer = pages.footer_routes()
+    assert footer, "no page asks for a place in the footer"
+    TrackFactory()
+    for url in (reverse("overview:track_list"), "/no-such-page/"):
+        text = client.get(url).text
+        assert f'<a class="site-name" href="{pages.home_route().path}">' in text, url
+        links = text.split('<footer class="site-footer">')[1]
+        for route in footer:
+            assert f'<a href="{route.path}">{route.footer_label}</a>' in links, url
+
+
+def test_apps_fill_only_the_places_the_project_templates_have_with_templates_that_exist():
+    with pytest.raises(ValueError, match="no place 'sidebar'"):
+        slots.register("sidebar", "search/includes/_form.html")
+    for place in slots.PLACES:
+        for name in slots.templates(place):
+            get_template(name)
