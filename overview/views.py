@@ -8,6 +8,7 @@ The program's and each track's `get_absolute_url` lead here through settings.ABS
 
 from django.conf import settings
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from applications.models import TrackApplication
@@ -83,6 +84,6 @@ class TrackDetailView(PublicPageMixin, DetailView):
         if application is None:
             return [node]
         cycle = application.cycle
-        node["applicationDeadline"] = cycle.deadline.date().isoformat()
+        node["applicationDeadline"] = timezone.localdate(cycle.deadline).isoformat()
         node["programPrerequisites"] = [text for text in (application.rule, cycle.eras_intro) if text]
         return [node, *application.schema_org_events(settings.SITE_URL, node["provider"])]

@@ -192,7 +192,7 @@ def test_each_track_page_describes_the_track_as_an_educational_program(client):
             assert program["timeToComplete"] == f"P{track.length_years}Y"
         application = TrackApplication.objects.filter(cycle=cycle, track=track).first()
         if application:
-            assert program["applicationDeadline"] == cycle.deadline.date().isoformat()
+            assert program["applicationDeadline"] == timezone.localdate(cycle.deadline).isoformat()
             assert program["programPrerequisites"] and all(program["programPrerequisites"])
             events = [node for node in nodes(page) if node["@type"] == "Event"]
             assert sorted(event["startDate"] for event in events) == sorted(

@@ -1,5 +1,8 @@
 """The pages that join the apps: the home page, the tracks compared, each track's page."""
 
+import datetime
+import json
+import re
 from http import HTTPStatus
 
 import pytest
@@ -7,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.html import escape
 
-from applications.factories import ApplicationCycleFactory, InterviewDateFactory, TrackApplicationFactory
+from applications.factories import EASTERN, ApplicationCycleFactory, InterviewDateFactory, TrackApplicationFactory
 from programs.factories import ProgramFactory, TrackFactory
 from programs.models import Program
 from residency.pages import navigation_routes
@@ -91,3 +94,13 @@ def test_a_search_for_the_programs_overview_leads_to_it_on_the_home_page(client)
     text = client.get(reverse("search:results"), {"q": "zanzibarian"}).text
     assert f'href="{reverse("overview:home")}#overview"' in text
     assert 'id="overview"' in client.get(reverse("overview:home")).text
+
+
+def test_a_track_pages_structured_data_gives_the_deadlines_eastern_date(client):
+    # 11:30 pm in Boston is the next day in UTC.
+    cycle = ApplicationCycleFactory(deadline=datetime.datetime(2031, 10, 21, 23, 30, tzinfo=EASTERN))
+    application = TrackApplicationFactory(cycle=cycle)
+    page = client.get(application.track.get_absolute_url()).text
+    graph = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1])["@graph"]
+    (track,) = [node for node in graph if node["@type"] == "EducationalOccupationalProgram"]
+    assert track["applicationDeadline"] == "2031-10-21"
