@@ -117,4 +117,4 @@ def slot(context, place):
     engine = context.template.engine
     with context.push():
         rendered = (engine.get_template(name).render(context).strip() for name in slots.templates(place))
-        return mark_safe("\n".join(html for html in rendered if html))
+        return mark_safe("\n".join(part for part in rendered if part))
