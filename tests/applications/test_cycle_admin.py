@@ -8,8 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from applications.factories import ApplicationCycleFactory
 from applications.models import ApplicationCycle, InterviewDate
 from conftest import HTTPS
+from tests.applications.test_cycles import open_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -89,25 +91,62 @@ def test_a_preview_session_of_a_user_no_longer_staff_shows_the_live_cycle(coordi
     assert deadline_text(draft) not in coordinator_client.get(APPLY).text
 
 
-def test_publish_now_in_admin_makes_the_draft_live(client, coordinator_client, draft):
-    response = coordinator_client.post(reverse("admin:applications_applicationcycle_publish", args=[draft.pk]), {})
+def test_publish_now_in_admin_asks_first_then_makes_the_draft_live(client, coordinator_client, draft):
+    live = ApplicationCycle.objects.live()
+    url = reverse("admin:applications_applicationcycle_publish", args=[draft.pk])
+    confirm = coordinator_client.post(url, {})
+    assert confirm.status_code == HTTPStatus.OK
+    assert f"show the {draft.name} cycle from now on, in place of {live.name}" in confirm.text
+    assert ApplicationCycle.objects.live() == live
+    response = coordinator_client.post(url, {"confirmed": "on"})
     assert response.status_code == HTTPStatus.FOUND
     assert ApplicationCycle.objects.live() == draft
     assert deadline_text(draft) in Client(**HTTPS).get(APPLY).text
 
 
-def test_schedule_in_admin_and_return_to_draft(coordinator_client, draft):
+def test_schedule_in_admin_and_return_to_draft_after_saying_what_the_site_shows(coordinator_client):
+    live = open_cycle()
+    draft = live.copy("Next cycle")
     at = timezone.localtime() + datetime.timedelta(days=3)
     url = reverse("admin:applications_applicationcycle_publish", args=[draft.pk])
     data = {"publish_at_0": at.strftime("%Y-%m-%d"), "publish_at_1": "09:00:00"}
+    # A cycle whose deadline is ahead is scheduled without a confirmation page.
     assert coordinator_client.post(url, data).status_code == HTTPStatus.FOUND
     draft.refresh_from_db()
     assert draft.status == ApplicationCycle.Status.SCHEDULED
     assert timezone.localtime(draft.publish_at).hour == 9
     unpublish = reverse("admin:applications_applicationcycle_unpublish", args=[draft.pk])
+    page = coordinator_client.get(unpublish)
+    assert page.status_code == HTTPStatus.OK and "the public site does not change" in page.text
+    draft.refresh_from_db()
+    assert draft.status == ApplicationCycle.Status.SCHEDULED
     assert coordinator_client.post(unpublish).status_code == HTTPStatus.FOUND
     draft.refresh_from_db()
     assert draft.status == ApplicationCycle.Status.DRAFT
+
+
+def test_returning_the_live_cycle_to_draft_names_the_cycle_shown_instead(coordinator_client):
+    older = open_cycle()
+    newer = open_cycle()
+    newer.publish()
+    page = coordinator_client.get(reverse("admin:applications_applicationcycle_unpublish", args=[newer.pk]))
+    assert f"shows {older.name} again" in page.text
+    assert ApplicationCycle.objects.live() == newer
+
+
+def test_publishing_a_cycle_whose_deadline_passed_is_confirmed_even_when_scheduled(coordinator_client):
+    closed = ApplicationCycleFactory(publish_at=None, deadline=timezone.now() - datetime.timedelta(days=400))
+    at = timezone.localtime() + datetime.timedelta(days=3)
+    url = reverse("admin:applications_applicationcycle_publish", args=[closed.pk])
+    data = {"publish_at_0": at.strftime("%Y-%m-%d"), "publish_at_1": "09:00:00"}
+    page = coordinator_client.post(url, data)
+    assert page.status_code == HTTPStatus.OK
+    assert "has passed" in page.text and "has closed" in page.text
+    closed.refresh_from_db()
+    assert closed.publish_at is None
+    assert coordinator_client.post(url, data | {"confirmed": "on"}).status_code == HTTPStatus.FOUND
+    closed.refresh_from_db()
+    assert closed.status == ApplicationCycle.Status.SCHEDULED
 
 
 def test_schedule_in_the_past_is_refused_on_the_field(coordinator_client, draft):

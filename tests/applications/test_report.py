@@ -21,7 +21,7 @@ def test_the_admin_index_shows_this_cycle(coordinator_client):
     assert "This cycle" in response.text
     assert live.name in response.text
     assert REPORT in response.text
-    assert "not changed since" in response.text
+    assert "not changed or checked since" in response.text
 
 
 def test_the_panel_names_a_draft_and_its_texts_to_review(coordinator_client):
