@@ -280,7 +280,9 @@ class HistoryAdmin(CompareVersionAdmin):
         return response
 
     def recoverlist_view(self, request, extra_context=None):
-        return super().recoverlist_view(request, {"moment": history.MOMENT, **(extra_context or {})})
+        deleted = Version.objects.get_deleted(self.model).select_related("revision__user")
+        context = {"moment": history.MOMENT, "deleted": self._reversion_order_version_queryset(request, deleted)}
+        return super().recoverlist_view(request, {**context, **(extra_context or {})})
 
     def history_view(self, request, object_id, extra_context=None):
         return super().history_view(request, object_id, {"moment": history.MOMENT, **(extra_context or {})})
@@ -488,7 +490,7 @@ def _revision_links(revisions):
         for version in versions:
             ids[version._model].add(_pk(version.object_id))
     existing = {
-        model: {str(pk) for pk in model._base_manager.filter(pk__in=pks).values_list("pk", flat=True)}
+        model: {str(pk) for pk in model._base_manager.filter(pk__in=pks).order_by().values_list("pk", flat=True)}
         for model, pks in ids.items()
     }
     links = {}

@@ -14,6 +14,7 @@ hold; `Restore` instead puts back exactly one object and the rows it owns, as on
 them, and says beforehand what that changes.
 """
 
+import copy
 import datetime
 import hashlib
 from collections import defaultdict
@@ -24,6 +25,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from reversion.models import Revision, Version
 
@@ -131,8 +133,6 @@ def conflict_message(obj, token):
 
 
 def _moment(value):
-    from django.utils.dateformat import format as date_format
-
     return date_format(timezone.localtime(value), MOMENT)
 
 
@@ -224,6 +224,8 @@ def _shown(field, value):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, datetime.datetime):
         return _moment(value)
+    if isinstance(value, datetime.date):
+        return date_format(value, "l F j, Y")
     text = str(value)
     return text if len(text) <= 80 else f"{text[:79]}…"
 
@@ -293,7 +295,8 @@ class Restore:
         return missing
 
     def _object(self, row_version):
-        obj = row_version._object_version.object
+        # A copy: the version's own object stays as stored (its field_dict is read from it).
+        obj = copy.copy(row_version._object_version.object)
         if row_version is self.version:
             if self.current is not None:
                 for name in self.keep:

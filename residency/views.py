@@ -1,8 +1,17 @@
 """Site-wide views: error pages, and what every public page shares."""
 
+from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseServerError
+from django.http import (
+    Http404,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+)
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from . import pagecache
@@ -73,6 +82,34 @@ def server_error(request):
 
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render(navigation(request)))
+
+
+def permission_denied(request, exception):
+    """403: inside the admin, the admin's own page with its reason and a way back; elsewhere the site's."""
+    if not _in_admin(request):
+        return defaults.permission_denied(request, exception)
+    reason = str(exception) if str(exception) else ""
+    return HttpResponseForbidden(_admin_error(request, "admin/403.html", "You may not do that", reason))
+
+
+def page_not_found(request, exception):
+    """404: inside the admin, the admin's own page with a way back; elsewhere the site's."""
+    if not _in_admin(request):
+        return defaults.page_not_found(request, exception)
+    return HttpResponseNotFound(_admin_error(request, "admin/404.html", "Not found", ""))
+
+
+def _in_admin(request):
+    return request.path.startswith(f"/{settings.ADMIN_URL}")
+
+
+def _admin_error(request, template, title, reason):
+    from django.contrib import admin
+
+    back = request.META.get("HTTP_REFERER", "")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    context = {**admin.site.each_context(request), "title": title, "reason": reason, "back": back if safe else ""}
+    return loader.render_to_string(template, context, request)
 
 
 def favicon(request):
