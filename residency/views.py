@@ -1,5 +1,7 @@
 """Site-wide views: error pages, and what every public page shares."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import (
@@ -10,7 +12,6 @@ from django.http import (
     HttpResponseServerError,
 )
 from django.template import loader
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
@@ -106,10 +107,20 @@ def _in_admin(request):
 def _admin_error(request, template, title, reason):
     from django.contrib import admin
 
-    back = request.META.get("HTTP_REFERER", "")
-    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-    context = {**admin.site.each_context(request), "title": title, "reason": reason, "back": back if safe else ""}
+    context = {**admin.site.each_context(request), "title": title, "reason": reason, "back": _came_from(request)}
     return loader.render_to_string(template, context, request)
+
+
+def _came_from(request):
+    """The admin page the browser came from (its path, on this site only), or ""."""
+    try:
+        referrer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    except ValueError:
+        return ""
+    same_site = referrer.hostname and referrer.hostname == request.get_host().rsplit(":", 1)[0]
+    if not same_site or not referrer.path.startswith(f"/{settings.ADMIN_URL}") or referrer.path == request.path:
+        return ""
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
 def favicon(request):

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from reversion.models import Version
 
 from applications.factories import ApplicationCycleFactory
 from applications.models import ApplicationCycle, InterviewDate
@@ -163,3 +164,61 @@ def test_interview_days_are_edited_from_the_cycle_one_per_line(coordinator_clien
     first = application.interview_dates.first()
     assert first.date.isoformat() in response.text
     assert "Texts to review" in response.text or "texts to review" in response.text
+
+
+def test_view_on_site_opens_a_drafts_preview_and_the_live_cycles_page(coordinator_client):
+    live = open_cycle()
+    draft = live.copy("Next cycle")
+    page = coordinator_client.get(reverse("admin:applications_applicationcycle_change", args=[draft.pk])).text
+    assert (
+        f'href="{reverse("admin:applications_applicationcycle_preview", args=[draft.pk])}" class="viewsitelink"'
+        in page
+    )
+    page = coordinator_client.get(reverse("admin:applications_applicationcycle_change", args=[live.pk])).text
+    assert f'href="{APPLY}" class="viewsitelink"' in page
+
+
+def test_texts_to_review_show_old_and_new_and_are_marked_reviewed_from_the_cycle_page(coordinator_client):
+    source = ApplicationCycleFactory(match_intro="For the 2030-2031 year.", away_rotations="Open in 2030.")
+    draft = source.copy("Next cycle")
+    page = coordinator_client.get(reverse("admin:applications_applicationcycle_change", args=[draft.pk])).text
+    assert "Texts to review (2)" in page
+    assert "For the 2030-2031 year." in page and "For the 2031-2032 year." in page
+    reviewed = reverse("admin:applications_applicationcycle_reviewed", args=[draft.pk])
+    labels = [item["label"] for item in draft.review_items()]
+    assert coordinator_client.post(reviewed, {"text": ["0"]}).status_code == HTTPStatus.FOUND
+    draft.refresh_from_db()
+    assert [item["label"] for item in draft.review_items()] == labels[1:]
+    assert coordinator_client.post(reviewed, {"all": "Mark all"}).status_code == HTTPStatus.FOUND
+    draft.refresh_from_db()
+    assert draft.texts_to_review == []
+    assert Version.objects.get_for_object(draft).first().revision.comment == "Marked 1 text as reviewed"
+
+
+def test_the_next_step_follows_the_state_of_the_cycles(coordinator_client):
+    index = reverse("admin:index")
+    now = timezone.now()
+    live = ApplicationCycleFactory(
+        publish_at=now - datetime.timedelta(days=2),
+        deadline=now - datetime.timedelta(days=1),
+        match_intro="For the 2030-2031 year.",
+    )
+    assert "Copy to a new draft cycle" in next_step(coordinator_client.get(index).text)
+    draft = live.copy("Next cycle")
+    assert "review the 1 text" in next_step(coordinator_client.get(index).text)
+    draft.texts_to_review = []
+    draft.save()
+    assert f"preview {draft.name}" in next_step(coordinator_client.get(index).text)
+    draft.publish(timezone.now() + datetime.timedelta(days=2))
+    assert next_step(coordinator_client.get(index).text) == ""
+
+
+def next_step(text):
+    start = text.find('class="next-step"')
+    return "" if start < 0 else text[start : text.index("</p>", start)]
+
+
+def test_the_publish_page_loads_the_styles_of_its_date_and_time_buttons(coordinator_client):
+    draft = ApplicationCycleFactory(publish_at=None)
+    page = coordinator_client.get(reverse("admin:applications_applicationcycle_publish", args=[draft.pk])).text
+    assert "admin/css/forms.css" in page and "admin/js/admin/DateTimeShortcuts.js" in page
