@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 import json
 from collections import defaultdict
@@ -259,7 +260,7 @@ class HistoryAdmin(CompareVersionAdmin):
         try:
             with self.create_revision(request):
                 # Shown, not saved: putting the version back for the page must not tell the page cache.
-                with pagecache.one_change() if request.method != "POST" else _nothing():
+                with pagecache.one_change() if request.method != "POST" else contextlib.nullcontext():
                     obj = restore.apply()
                 response = self.changeform_view(request, quote(str(obj.pk)), request.path, context)
                 if request.method == "POST" and response.status_code == 302:
@@ -336,14 +337,6 @@ class RecordedReorder:
             return undone.response
         pagecache.content_changed()
         return response
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        return False
 
 
 def _pk(value):

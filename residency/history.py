@@ -148,6 +148,8 @@ def record(objects, user=None, comment=""):
     objects = [obj for obj in objects if obj.pk is not None]
     if not objects:
         return
+    if reversion.is_active():
+        raise RuntimeError("history.record() inside another revision would be saved only after the deletion")
     with reversion.create_revision(manage_manually=True):
         reversion.set_user(user)
         reversion.set_comment(comment)
