@@ -37,8 +37,10 @@ lock: install ## Compile requirements/*.in into the hashed locks requirements/*.
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 
+# Stops, changing nothing, if it would throw away work done in admin since the last export or load;
+# LOAD_FLAGS=--discard-unexported loads anyway.
 load: migrate ## Load the content from fixtures/ (idempotent).
-	$(DEV_ENV) $(BIN)/python manage.py load_content
+	$(DEV_ENV) $(BIN)/python manage.py load_content $(LOAD_FLAGS)
 
 run: load ## The site with its content at http://127.0.0.1:8000
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

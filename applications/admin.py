@@ -1,19 +1,17 @@
-import reversion
 from adminsortable2.admin import SortableAdminBase, SortableAdminMixin, SortableInlineAdminMixin
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
 from residency.admin import ADVANCED
 
-from . import preview, report
-from .forms import AddInterviewLinesForm, CopyCycleForm, InterviewLinesForm, PublishCycleForm, next_name
+from . import admin_views, preview
+from .forms import AddInterviewLinesForm, ApplicationCycleForm, InterviewLinesForm, InterviewLinesFormSet
 from .models import (
     ApplicationCycle,
     GraduateRequirement,
@@ -45,6 +43,7 @@ class LetterRequirementInline(CycleInline):
 class TrackApplicationInline(CycleInline):
     model = TrackApplication
     form = InterviewLinesForm
+    formset = InterviewLinesFormSet
     fields = ["track", "application_name", "is_exclusive", "interview_lines", "order"]
     show_change_link = True
 
@@ -59,14 +58,15 @@ class InterviewActivityInline(CycleInline):
 
 @admin.register(ApplicationCycle)
 class ApplicationCycleAdmin(SortableAdminBase, admin.ModelAdmin):
+    form = ApplicationCycleForm
     list_display = ["name", "status_label", "publish_at", "deadline", "invitations_by", "step2_deadline"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["letters_tracks"]
     # Published, scheduled or draft is set with the buttons on the cycle's page, not typed.
-    readonly_fields = ["status_label", "publish_at", "review_list"]
+    readonly_fields = ["status_label", "publish_at"]
     fieldsets = [
-        (None, {"fields": ["name", "status_label", "publish_at", "review_list"]}),
+        (None, {"fields": ["name", "status_label", "publish_at"]}),
         (
             "Dates",
             {
@@ -111,7 +111,7 @@ class ApplicationCycleAdmin(SortableAdminBase, admin.ModelAdmin):
     ]
     inlines = [LetterRequirementInline, TrackApplicationInline, InterviewActivityInline]
     actions = ["mark_reviewed"]
-    # Reverting a cycle's content leaves it published (or not): that is done with Publish and Return to draft.
+    # Reverting or recovering a cycle never publishes it or takes it off the site: Publish and Return to draft do.
     history_keep = ["publish_at"]
 
     @admin.display(description="status")
@@ -123,129 +123,82 @@ class ApplicationCycleAdmin(SortableAdminBase, admin.ModelAdmin):
             return f"Scheduled: goes live {timezone.localtime(cycle.publish_at):%B %-d, %Y at %-I:%M %p} Eastern Time"
         return status.label
 
-    @admin.display(description="texts to review")
-    def review_list(self, cycle):
-        if not cycle.texts_to_review:
-            return "None: no years were moved in this cycle's texts."
-        return format_html(
-            "<ul>{}</ul><p>The years in these texts were moved on by the copy: check each one, then choose "
-            "“Mark texts as reviewed” in the list of cycles.</p>",
-            format_html("".join("<li>{}</li>" for _ in cycle.texts_to_review), *cycle.texts_to_review),
-        )
+    def view_on_site(self, cycle):
+        """The live cycle on the site; any other through a preview, which shows it as it would be."""
+        if cycle.status == ApplicationCycle.Status.LIVE:
+            return cycle.get_absolute_url()
+        return reverse("admin:applications_applicationcycle_preview", args=[cycle.pk])
+
+    def prepare_recovered(self, cycle):
+        """A recovered cycle never goes live by itself: archived if a later cycle is live, else a draft."""
+        live = ApplicationCycle.objects.published().order_by("-publish_at", "-pk").first()
+        if cycle.publish_at is not None and (live is None or cycle.publish_at >= live.publish_at):
+            cycle.publish_at = None
 
     @admin.action(description="Mark texts as reviewed")
     def mark_reviewed(self, request, queryset):
-        queryset.update(texts_to_review=[])
+        for cycle in queryset.exclude(texts_to_review=[]):
+            cycle.texts_to_review = []
+            cycle.save(update_fields=["texts_to_review"])
+            self.log_change(request, cycle, "Marked its texts as reviewed")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            delete_selected, name, description = actions["delete_selected"]
+
+            def delete_unless_published(model_admin, request, queryset):
+                refusals = [refusal for cycle in queryset if (refusal := cycle.deletion_refusal())]
+                if refusals:
+                    model_admin.message_user(request, " ".join(refusals), messages.ERROR)
+                    return None
+                return delete_selected(model_admin, request, queryset)
+
+            actions["delete_selected"] = (delete_unless_published, name, description)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        cycle = (
+            ApplicationCycle.objects.filter(pk=unquote(object_id)).first() if unquote(object_id).isdigit() else None
+        )
+        refusal = cycle.deletion_refusal() if cycle is not None else None
+        if refusal:
+            self.message_user(request, refusal, messages.ERROR)
+            return redirect("admin:applications_applicationcycle_change", cycle.pk)
+        return super().delete_view(request, object_id, extra_context)
 
     def get_urls(self):
-        view = self.admin_site.admin_view
+        def view(view_class, **kwargs):
+            return self.admin_site.admin_view(view_class.as_view(model_admin=self, **kwargs))
+
         return [
-            path("<int:pk>/copy/", view(self.copy_view), name="applications_applicationcycle_copy"),
-            path("<int:pk>/publish/", view(self.publish_view), name="applications_applicationcycle_publish"),
-            path("<int:pk>/unpublish/", view(self.unpublish_view), name="applications_applicationcycle_unpublish"),
-            path("<int:pk>/preview/", view(self.preview_view), name="applications_applicationcycle_preview"),
-            path("stop-preview/", view(self.stop_preview_view), name="applications_applicationcycle_stop_preview"),
-            path("report/", view(self.report_view), name="applications_applicationcycle_report"),
+            path("<int:pk>/copy/", view(admin_views.CopyView), name="applications_applicationcycle_copy"),
+            path("<int:pk>/publish/", view(admin_views.PublishView), name="applications_applicationcycle_publish"),
+            path(
+                "<int:pk>/unpublish/", view(admin_views.UnpublishView), name="applications_applicationcycle_unpublish"
+            ),
+            path("<int:pk>/reviewed/", view(admin_views.ReviewedView), name="applications_applicationcycle_reviewed"),
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="applications_applicationcycle_preview",
+            ),
+            path(
+                "stop-preview/",
+                self.admin_site.admin_view(self.stop_preview_view),
+                name="applications_applicationcycle_stop_preview",
+            ),
+            path("report/", view(admin_views.ReportView), name="applications_applicationcycle_report"),
             *super().get_urls(),
         ]
 
-    def _cycle(self, request, pk, permission):
-        if not permission(request):
-            raise PermissionDenied
-        return get_object_or_404(ApplicationCycle, pk=pk)
-
-    def _page(self, request, cycle, template, form, title):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": cycle,
-            "cycle": cycle,
-            "form": form,
-            "media": self.media + form.media,
-            "title": title,
-        }
-        return TemplateResponse(request, f"admin/applications/applicationcycle/{template}", context)
-
-    def copy_view(self, request, pk):
-        """“Copy to a new draft cycle”: everything of the cycle, every date moved on."""
-        cycle = self._cycle(request, pk, self.has_add_permission)
-        form = CopyCycleForm(
-            request.POST if request.method == "POST" else None, initial={"name": next_name(cycle.name), "weeks": 52}
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                with reversion.create_revision():
-                    reversion.set_user(request.user)
-                    reversion.set_comment(f"Copied from {cycle.name}")
-                    copy = cycle.copy(form.cleaned_data["name"], weeks=form.cleaned_data["weeks"])
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                self.log_addition(request, copy, f"Copied from {cycle.name}")
-                self.message_user(
-                    request,
-                    f"{copy.name} is a draft copy of {cycle.name}, its dates moved on by "
-                    f"{form.cleaned_data['weeks']} weeks. Check the texts listed for review, then preview "
-                    "and publish.",
-                    messages.SUCCESS,
-                )
-                return redirect("admin:applications_applicationcycle_change", copy.pk)
-        return self._page(request, cycle, "copy_form.html", form, f"Copy {cycle.name} to a new draft cycle")
-
-    def publish_view(self, request, pk):
-        """Publish now, or schedule: the live cycle is archived when this one goes live."""
-        cycle = self._cycle(request, pk, self.has_change_permission)
-        form = PublishCycleForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            at = form.cleaned_data["publish_at"]
-            try:
-                with reversion.create_revision():
-                    reversion.set_user(request.user)
-                    reversion.set_comment("Scheduled" if at else "Published")
-                    cycle.publish(at)
-            except ValidationError as error:
-                form.add_error("publish_at", error)
-            else:
-                self.log_change(request, cycle, "Scheduled" if at else "Published")
-                when = f"on {timezone.localtime(at):%B %-d, %Y at %-I:%M %p} Eastern Time" if at else "now"
-                self.message_user(request, f"{cycle.name} goes live {when}.", messages.SUCCESS)
-                return redirect("admin:applications_applicationcycle_change", cycle.pk)
-        return self._page(request, cycle, "publish_form.html", form, f"Publish {cycle.name}")
-
-    def unpublish_view(self, request, pk):
-        cycle = self._cycle(request, pk, self.has_change_permission)
-        if request.method == "POST":
-            with reversion.create_revision():
-                reversion.set_user(request.user)
-                reversion.set_comment("Returned to draft")
-                cycle.unpublish()
-            self.log_change(request, cycle, "Returned to draft")
-            self.message_user(request, f"{cycle.name} is a draft again.", messages.SUCCESS)
-        return redirect("admin:applications_applicationcycle_change", cycle.pk)
-
     def preview_view(self, request, pk):
         """The public site as it will look with this cycle, for this staff member only."""
-        cycle = self._cycle(request, pk, self.has_view_permission)
-        request.session[preview.SESSION_KEY] = cycle.pk
-        return redirect(cycle.get_absolute_url())
-
-    def report_view(self, request):
-        """Stale and missing content, for coordinators."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        panel = report.this_cycle()
-        since = panel["since"]
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Stale and missing content",
-            "panel": panel,
-            "since": since,
-            "stale": report.stale_content(since),
-            "missing": report.missing_facts(),
-            "not_on_the_site": report.NOT_ON_THE_SITE,
-        }
-        return TemplateResponse(request, "admin/applications/applicationcycle/report.html", context)
+        cycle = get_object_or_404(ApplicationCycle, pk=pk)
+        request.session[preview.SESSION_KEY] = cycle.pk
+        return redirect(cycle.get_absolute_url())
 
     def stop_preview_view(self, request):
         pk = request.session.pop(preview.SESSION_KEY, None)

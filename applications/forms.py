@@ -2,12 +2,14 @@
 
 import re
 
+from adminsortable2.admin import CustomInlineFormSet
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
-from django.utils import dateformat
+from django.utils import dateformat, timezone
+from django.utils.text import slugify
 
-from .models import YEAR, InterviewDate, TrackApplication
+from .models import YEAR, ApplicationCycle, InterviewDate, TrackApplication
 
 # What a coordinator may paste for one day: “2021-11-16”, “11/16/2021”, “November 16, 2021”,
 # “Tuesday November 16th, 2021”; two days are joined by “and” or a comma.
@@ -27,14 +29,21 @@ def format_interview(interview):
 
 
 def _parse_day(text, line_number):
+    typed_weekday = WEEKDAY.match(text.strip())
     cleaned = ORDINAL.sub(r"\1", WEEKDAY.sub("", text.strip()))
     field = forms.DateField(input_formats=DATE_FORMATS)
     try:
-        return field.clean(cleaned)
+        day = field.clean(cleaned)
     except ValidationError:
         raise ValidationError(
             f"Line {line_number}: “{text.strip()}” is not a date; write it as 2021-11-16 or November 16, 2021."
         ) from None
+    if typed_weekday and typed_weekday.group(1).lower() != f"{day:%A}".lower():
+        raise ValidationError(
+            f"Line {line_number}: {dateformat.format(day, 'F j, Y')} is a {day:%A}, not a "
+            f"{typed_weekday.group(1).capitalize()}: check the date or the weekday."
+        )
+    return day
 
 
 def parse_interview_lines(text):
@@ -59,10 +68,20 @@ def parse_interview_lines(text):
     return days
 
 
+class InterviewLinesField(forms.CharField):
+    """Interview days typed one per line; unchanged when the days are the same, however the lines end."""
+
+    def has_changed(self, initial, data):
+        try:
+            return parse_interview_lines(initial) != parse_interview_lines(data)
+        except ValidationError:
+            return True
+
+
 class InterviewLinesForm(forms.ModelForm):
     """A track's application rule with its interview days as text, one per line, so they can be pasted."""
 
-    interview_lines = forms.CharField(
+    interview_lines = InterviewLinesField(
         label="interview days",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "cols": 26}),
@@ -75,7 +94,9 @@ class InterviewLinesForm(forms.ModelForm):
         model = TrackApplication
         fields = ["cycle", "track", "application_name", "is_exclusive", "rule", "interview_heading", "order"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, stored_deadline=None, **kwargs):
+        # On the cycle's page, the deadline the cycle had before this save (a new one is checked by the cycle's form).
+        self.stored_deadline = stored_deadline
         super().__init__(*args, **kwargs)
         if self.replaces and self.instance.pk:
             self.initial["interview_lines"] = "\n".join(
@@ -94,6 +115,9 @@ class InterviewLinesForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         cycle = cleaned.get("cycle") or (self.instance.cycle if self.instance.cycle_id else None)
+        if cycle is not None and self.stored_deadline is not None and cycle.deadline != self.stored_deadline:
+            # The deadline is being changed on the same page: the cycle's form checks every day against it once.
+            cycle = None
         errors = []
         for first, second in cleaned.get("interview_lines") or []:
             problems = InterviewDate(date=first, second_date=second).date_errors(cycle)
@@ -142,6 +166,68 @@ def next_name(name):
     return YEAR.sub(lambda match: str(int(match.group()) + 1), name)
 
 
+class InterviewLinesFormSet(CustomInlineFormSet):
+    """The track rows of a cycle's page (put in order by dragging), each told the deadline the cycle had before."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored_deadline = self.instance.deadline if self.instance.pk else None
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "stored_deadline": self.stored_deadline}
+
+
+class ApplicationCycleForm(forms.ModelForm):
+    """The cycle's page: a new deadline is checked once against every interview day typed on the page."""
+
+    # The inline rows of track applications on the same page (their formset's prefix).
+    TRACKS_PREFIX = TrackApplication._meta.get_field("cycle").remote_field.get_accessor_name()
+
+    class Meta:
+        model = ApplicationCycle
+        # The admin gives the fields of its fieldsets; this form adds the check of the deadline.
+        fields = ["deadline"]
+
+    def clean(self):
+        cleaned = super().clean()
+        deadline = cleaned.get("deadline")
+        if deadline and self.instance.pk and "deadline" in self.changed_data:
+            outside = self._days_outside_season(ApplicationCycle(name=self.instance.name, deadline=deadline))
+            if outside:
+                start, end = ApplicationCycle(deadline=deadline).season
+                shown = ", ".join(dateformat.format(day, "F j, Y") for day in outside[:3])
+                more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
+                self.add_error(
+                    "deadline",
+                    f"With this deadline, interview days fall between {dateformat.format(start, 'F j, Y')} and "
+                    f"{dateformat.format(end, 'F j, Y')}, but {len(outside)} of this cycle's interview days do not "
+                    f"({shown}{more}): check the deadline's year, or move the days too.",
+                )
+        return cleaned
+
+    def _days_outside_season(self, cycle):
+        """The interview days typed on this page (or stored, for rows not on it) outside `cycle`'s season."""
+        start, end = cycle.season
+        pattern = re.compile(rf"^{re.escape(self.TRACKS_PREFIX)}-(\d+)-interview_lines$")
+        typed = {}
+        for name, value in self.data.items():
+            match = pattern.match(name)
+            if match and not self.data.get(f"{self.TRACKS_PREFIX}-{match.group(1)}-DELETE"):
+                typed[match.group(1)] = value
+        days = []
+        if typed:
+            for text in typed.values():
+                try:
+                    days.extend(first for first, _second in parse_interview_lines(text))
+                except ValidationError:
+                    continue  # The row says what is wrong with its own lines.
+        else:
+            days = list(
+                InterviewDate.objects.filter(track_application__cycle=self.instance).values_list("date", flat=True)
+            )
+        return sorted(day for day in days if not start <= day <= end)
+
+
 class CopyCycleForm(forms.Form):
     name = forms.CharField(max_length=200, help_text="The new cycle's name, e.g. 2021-2022.")
     weeks = forms.IntegerField(
@@ -152,10 +238,6 @@ class CopyCycleForm(forms.Form):
     )
 
     def clean_name(self):
-        from django.utils.text import slugify
-
-        from .models import ApplicationCycle
-
         name = self.cleaned_data["name"].strip()
         if not slugify(name):
             raise ValidationError("Give the cycle a name with letters or digits, e.g. 2021-2022.")
@@ -171,3 +253,22 @@ class PublishCycleForm(forms.Form):
         widget=AdminSplitDateTime,
         help_text="Eastern Time. Leave blank to publish now.",
     )
+    # Set by the confirmation page, which says what the public site will show.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, cycle, **kwargs):
+        self.cycle = cycle
+        super().__init__(*args, **kwargs)
+
+    def clean_publish_at(self):
+        at = self.cleaned_data["publish_at"]
+        if at is not None and at <= timezone.now():
+            raise ValidationError("A scheduled publication needs a time in the future; to publish now, give none.")
+        return at
+
+    @property
+    def needs_confirmation(self):
+        """Publishing now, or a cycle whose deadline has passed, is confirmed on a page saying what it changes."""
+        return not self.cleaned_data.get("confirmed") and (
+            self.cleaned_data["publish_at"] is None or self.cycle.has_closed
+        )

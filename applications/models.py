@@ -2,13 +2,15 @@ import calendar
 import datetime
 import re
 
-from django.core.exceptions import ValidationError
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 
 from residency.fields import WebAddressField
+from residency.history import owned_relations, owned_rows
 from residency.models import ListItemModel, NameSlugModel, OrderedModel, SlugQuerySet, fill_slug
 
 from . import preview
@@ -182,7 +184,8 @@ class ApplicationCycle(NameSlugModel):
         now = timezone.now()
         if at is not None and at <= now:
             raise ValidationError("A scheduled publication needs a time in the future; to publish now, give none.")
-        self.publish_at = at or now
+        # To the second: the fixtures keep times to the millisecond, and an export loads back unchanged.
+        self.publish_at = (at or now).replace(microsecond=0)
         self.save(update_fields=["publish_at"])
 
     def unpublish(self):
@@ -190,83 +193,87 @@ class ApplicationCycle(NameSlugModel):
         self.publish_at = None
         self.save(update_fields=["publish_at"])
 
+    def _live_besides(self):
+        return type(self).objects.published().exclude(pk=self.pk).order_by("-publish_at", "-pk").first()
+
+    def _closing(self):
+        when = f"{dateformat.format(timezone.localtime(self.deadline), 'F j, Y')} at {_clock(self.deadline)}"
+        if self.has_closed:
+            return (
+                f"Its application deadline ({when} Eastern Time) has passed: the pages will say that the "
+                f"{self.name} application cycle has closed, and mark its dates as past."
+            )
+        return f"Applications close on {when} Eastern Time."
+
+    def publishing_effects(self, at=None):
+        """What the public site shows once the cycle is published now (or at `at`), in a coordinator's words."""
+        before = self._live_besides()
+        when = "from now on" if at is None else f"from {_moment(at)} Eastern Time"
+        instead = f", in place of {before.name}, which is archived" if before else ""
+        return [
+            f"The application pages and the track pages show the {self.name} cycle {when}{instead}.",
+            self._closing(),
+        ]
+
+    def unpublishing_effects(self):
+        """What the public site shows once the cycle is a draft again, in a coordinator's words."""
+        status = self.status
+        after = self._live_besides()
+        if status == self.Status.SCHEDULED:
+            return [
+                f"It will not go live on {_moment(self.publish_at)} Eastern Time; the public site does not change."
+            ]
+        if status == self.Status.ARCHIVED:
+            return ["Nothing changes on the public site: another cycle has replaced it already."]
+        if after is None:
+            return [
+                "No other cycle has been published: the application pages will not be shown, and the track "
+                "pages will show no interview days, until a cycle is published."
+            ]
+        return [f"The public site shows {after.name} again, the cycle live before it.", after._closing()]
+
+    def deletion_refusal(self):
+        """Why the cycle may not be deleted now (live or scheduled), or None."""
+        status = self.status
+        if status in (self.Status.LIVE, self.Status.SCHEDULED):
+            return (
+                f"{self.name} is {status.label.lower()}, so it cannot be deleted: the public site would silently "
+                "fall back to an older cycle. Publish another cycle, or return this one to draft "
+                "(“Publish or reschedule”), then delete it."
+            )
+        return None
+
     @transaction.atomic
     def copy(self, name, weeks=52):
         """
-        A draft copy of the cycle and everything of its year, every date moved on by `weeks`
-        (52 keeps interview days on their weekday) and the years named in its texts moved on
-        too; each text whose years moved is listed in `texts_to_review`.
+        A draft copy of the cycle and everything that belongs to it, every date moved on by `weeks` (52
+        keeps interview days on their weekday) and the years named in its texts moved on too; each text
+        whose years moved is listed in `texts_to_review`.
+
+        What belongs to a cycle is found from the relations: every row that points to it (or to such a
+        row) with a key deleted along with it. A row that cannot be repeated in a copy (a unique value
+        other than a slug) stops the copy before anything is made, naming its model.
         """
-        shift = datetime.timedelta(weeks=weeks)
-        years = round(weeks / 52)
-        to_review = []
-
-        def moved(obj, fields, label):
-            for field in fields:
-                old = getattr(obj, field)
-                new = YEAR.sub(lambda match: str(int(match.group()) + years), old) if years else old
-                if new != old:
-                    setattr(obj, field, new)
-                    to_review.append(f"{label}: {obj._meta.get_field(field).verbose_name}")
-
-        source_pk, source_slug = self.pk, self.slug
-        source = type(self).objects.get(pk=source_pk)
-        letters_tracks = list(source.letters_tracks.all())
-        cycle = source
-        cycle.pk = cycle.id = None
-        cycle._state.adding = True
-        cycle.name = name
-        cycle.slug = slugify(name)
-        cycle.publish_at = None
-        cycle.deadline = _shift_instant(source.deadline, shift)
-        cycle.invitations_by += shift
-        cycle.step2_deadline += shift
-        moved(cycle, _text_fields(cycle, exclude={"name"}), "Application cycle")
-        cycle.texts_to_review = []
-        cycle.full_clean(exclude=["texts_to_review"])
-        cycle.save()
-        cycle.letters_tracks.set(letters_tracks)
-
-        def child_slug(slug):
-            base = slug.removeprefix(f"{source_slug}-")
-            return f"{cycle.slug}-{base}"[:200]
-
-        for model in (LetterRequirement, InterviewActivity):
-            for item in model.objects.filter(cycle_id=source_pk):
-                item.pk = item.id = None
-                item.cycle = cycle
-                item.slug = child_slug(item.slug)
-                moved(item, ["text"], f"{model._meta.verbose_name.capitalize()} “{item}”")
-                item.save()
-        parents = {}
-        requirements = GraduateRequirement.objects.filter(cycle_id=source_pk).order_by("parent_id", "pk")
-        for requirement in sorted(requirements, key=lambda r: r.parent_id is not None):
-            old_pk = requirement.pk
-            requirement.pk = requirement.id = None
-            requirement.cycle = cycle
-            requirement.slug = child_slug(requirement.slug)
-            requirement.parent = parents.get(requirement.parent_id)
-            if requirement.date:
-                requirement.date += shift
-            moved(requirement, ["text"], f"International graduate requirement “{requirement}”")
-            requirement.save()
-            parents[old_pk] = requirement
-        for application in TrackApplication.objects.filter(cycle_id=source_pk).prefetch_related("interview_dates"):
-            interviews = list(application.interview_dates.all())
-            application.pk = application.id = None
-            application.cycle = cycle
-            moved(application, ["application_name", "rule", "interview_heading"], f"Track “{application.track}”")
-            application.save()
-            for interview in interviews:
-                # One by one, so the history records each day.
-                InterviewDate.objects.create(
-                    track_application=application,
-                    date=interview.date + shift,
-                    second_date=interview.second_date + shift if interview.second_date else None,
-                )
-        cycle.texts_to_review = to_review
+        source = type(self).objects.get(pk=self.pk)
+        rows = owned_rows(source, relations=owned_relations)
+        copier = _Copier(source, rows, weeks)
+        copier.refuse_what_cannot_be_copied()
+        cycle = copier.copy_cycle(name)
+        for row in copier.in_order():
+            copier.copy_row(row)
+        cycle.texts_to_review = copier.to_review
         cycle.save(update_fields=["texts_to_review"])
         return cycle
+
+    def review_items(self):
+        """The texts to review, each with its words before the copy and now: [{"label", "before", "now"}]."""
+        items = []
+        for entry in self.texts_to_review:
+            if not isinstance(entry, dict):
+                items.append({"label": str(entry), "before": "", "now": ""})
+                continue
+            items.append({"label": entry.get("label", ""), "before": entry.get("before", ""), "now": _now(entry)})
+        return items
 
     def tracks_by_rule(self):
         """The tracks open to application, split into those that may be applied to together and those alone."""
@@ -308,6 +315,171 @@ def _text_fields(obj, exclude=()):
         and not isinstance(field, (models.SlugField, models.URLField))
         and field.name not in exclude
     ]
+
+
+def _clock(moment):
+    from residency.formats import clock
+
+    return clock(timezone.localtime(moment))
+
+
+def _moment(moment):
+    return f"{dateformat.format(timezone.localtime(moment), 'F j, Y')} at {_clock(moment)}"
+
+
+def _now(entry):
+    """The current words of a text listed for review, or "" if it is no longer there."""
+    try:
+        model = apps.get_model(entry["model"])
+        key = entry.get("key")
+        manager = model._default_manager
+        obj = manager.get_by_natural_key(*key) if isinstance(key, list) else manager.get(pk=entry.get("pk"))
+        return getattr(obj, entry["field"])
+    except (KeyError, LookupError, TypeError, ValueError, AttributeError, ObjectDoesNotExist):
+        return ""
+
+
+class _Copier:
+    """Copies a cycle and the rows that belong to it, found from the relations (see `ApplicationCycle.copy`)."""
+
+    def __init__(self, source, rows, weeks):
+        self.source = source
+        self.rows = rows
+        self.shift = datetime.timedelta(weeks=weeks)
+        self.years = round(weeks / 52)
+        self.to_review = []
+        self.copies = {}  # (model, old pk) → the copy
+        self.models = {type(row) for row in rows} | {type(source)}
+
+    def refuse_what_cannot_be_copied(self):
+        for model in sorted({type(row) for row in self.rows}, key=lambda model: model._meta.label):
+            reason = self._why_not(model)
+            if reason:
+                raise ValidationError(
+                    f"{capfirst(model._meta.verbose_name_plural)} belong to the cycle but cannot be copied: {reason}. "
+                    "Nothing was copied."
+                )
+
+    def _why_not(self, model):
+        if model._meta.parents:
+            return "they extend another model"
+        for field in model._meta.concrete_fields:
+            if field.primary_key or not field.unique or isinstance(field, models.SlugField):
+                continue
+            if not (field.is_relation and field.related_model in self.models):
+                return f"their “{field.verbose_name}” must be unique, and a copy would repeat it"
+        for fields in [*model._meta.unique_together, *(c.fields for c in model._meta.total_unique_constraints)]:
+            renewed = [
+                name
+                for name in fields
+                if isinstance(model._meta.get_field(name), models.SlugField)
+                or (
+                    model._meta.get_field(name).is_relation
+                    and model._meta.get_field(name).related_model in self.models
+                )
+            ]
+            if not renewed:
+                return f"their {', '.join(fields)} must be unique together, and a copy would repeat them"
+        return None
+
+    def in_order(self):
+        """The rows, each after the rows it refers to (a requirement after the one it sits under)."""
+        pending = list(self.rows)
+        done = set()
+        ordered = []
+        while pending:
+            ready = [row for row in pending if not self._waits_for(row, pending, done)]
+            if not ready:  # A loop of references: keep the order found, the database checks at the end.
+                ready = pending[:1]
+            for row in ready:
+                ordered.append(row)
+                done.add((type(row), row.pk))
+                pending.remove(row)
+        return ordered
+
+    def _waits_for(self, row, pending, done):
+        keys = {(type(other), other.pk) for other in pending} - done
+        for field in row._meta.concrete_fields:
+            value = getattr(row, field.attname)
+            if field.many_to_one and value is not None and (field.related_model, value) in keys:
+                if (field.related_model, value) != (type(row), row.pk):
+                    return True
+        return False
+
+    def _move_years(self, obj, label, exclude=()):
+        for name in _text_fields(obj, exclude=exclude):
+            old = getattr(obj, name)
+            new = YEAR.sub(lambda match: str(int(match.group()) + self.years), old) if self.years else old
+            if new != old:
+                setattr(obj, name, new)
+                field = obj._meta.get_field(name)
+                self.to_review.append({"label": f"{label}: {field.verbose_name}", "field": name, "before": old})
+
+    def _move_dates(self, obj, exclude=()):
+        for field in obj._meta.concrete_fields:
+            value = getattr(obj, field.attname)
+            if value is None or field.name in exclude:
+                continue
+            if isinstance(field, models.DateTimeField):
+                setattr(obj, field.attname, _shift_instant(value, self.shift))
+            elif isinstance(field, models.DateField):
+                setattr(obj, field.attname, value + self.shift)
+
+    def _remember(self, obj, start):
+        """Say where each text listed for review from `start` on now lives, by natural key when it has one."""
+        key = {"key": list(obj.natural_key())} if hasattr(obj, "natural_key") else {"pk": obj.pk}
+        for entry in self.to_review[start:]:
+            entry.update(model=obj._meta.label_lower, **key)
+
+    def copy_cycle(self, name):
+        cycle = type(self.source).objects.get(pk=self.source.pk)
+        m2m = {field.name: list(getattr(cycle, field.name).all()) for field in cycle._meta.many_to_many}
+        cycle.pk = cycle.id = None
+        cycle._state.adding = True
+        cycle.name = name
+        cycle.slug = slugify(name)
+        cycle.publish_at = None
+        self._move_dates(cycle, exclude={"publish_at"})
+        self._move_years(cycle, "Application cycle", exclude={"name"})
+        cycle.texts_to_review = []
+        cycle.full_clean(exclude=["texts_to_review"])
+        cycle.save()
+        for field_name, targets in m2m.items():
+            getattr(cycle, field_name).set(targets)
+        self.copies[(type(self.source), self.source.pk)] = cycle
+        self.cycle = cycle
+        self._remember(cycle, 0)
+        return cycle
+
+    def _slug(self, old):
+        base = old.removeprefix(f"{self.source.slug}-")
+        return f"{self.cycle.slug}-{base}"[:200]
+
+    def copy_row(self, row):
+        model = type(row)
+        m2m = {field.name: list(getattr(row, field.name).all()) for field in model._meta.many_to_many}
+        old_pk = row.pk
+        row.pk = None
+        if hasattr(row, "id"):
+            row.id = None
+        row._state.adding = True
+        for field in model._meta.concrete_fields:
+            value = getattr(row, field.attname)
+            if field.many_to_one and (field.related_model, value) in self.copies:
+                setattr(row, field.name, self.copies[(field.related_model, value)])
+            elif isinstance(field, models.SlugField) and field.unique and value:
+                setattr(row, field.attname, self._slug(value))
+        self._move_dates(row)
+        start = len(self.to_review)
+        self._move_years(row, f"{capfirst(model._meta.verbose_name)} “{row}”")
+        row.save()
+        self._remember(row, start)
+        for field_name, targets in m2m.items():
+            field = model._meta.get_field(field_name)
+            getattr(row, field_name).set(
+                [self.copies.get((field.related_model, target.pk), target) for target in targets]
+            )
+        self.copies[(model, old_pk)] = row
 
 
 class LetterRequirement(CycleItemModel):

@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -91,6 +93,10 @@ class TrackQuerySet(SlugQuerySet):
         return self.exclude(nrmp_number="")
 
 
+# An NRMP program code: seven digits, a letter for the track's kind, a digit (e.g. 1261140C0).
+NRMP_NUMBER = re.compile(r"\d{7}[A-Z]\d")
+
+
 class Track(NameSlugModel):
     """A training track of the program, such as Categorical or Primary Care."""
 
@@ -142,15 +148,34 @@ class Track(NameSlugModel):
     # get_absolute_url comes from settings.ABSOLUTE_URL_OVERRIDES: a track's page shows its clinics and how to
     # apply to it, so the app that joins those (overview) draws it, and this app does not depend on that one.
 
+    def clean_fields(self, exclude=None):
+        # As typed or pasted (" 1261140c0 "), the number is the same one: trimmed and upper-cased first.
+        self.nrmp_number = (self.nrmp_number or "").strip().upper()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        if self.nrmp_number and not NRMP_NUMBER.fullmatch(self.nrmp_number):
+            raise ValidationError(
+                {
+                    "nrmp_number": f"“{self.nrmp_number}” is not an NRMP number: it has seven digits, a letter "
+                    "and a digit, e.g. 1261140C0."
+                },
+                code="invalid",
+            )
+
     def validate_constraints(self, exclude=None):
-        # The unique NRMP number is checked here, so its message sits on the field in the coordinator's words.
+        # The unique NRMP number is checked here, whatever its case, so its message sits on the field.
         if self.nrmp_number and "nrmp_number" not in (exclude or ()):
-            taken = type(self)._default_manager.filter(nrmp_number=self.nrmp_number).exclude(pk=self.pk)
+            taken = type(self)._default_manager.filter(nrmp_number__iexact=self.nrmp_number).exclude(pk=self.pk)
             if taken.exists():
                 raise ValidationError(
                     {"nrmp_number": f"Another track already has NRMP number {self.nrmp_number}."}, code="unique"
                 )
         super().validate_constraints(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self.nrmp_number = (self.nrmp_number or "").strip().upper()
+        super().save(*args, **kwargs)
 
     def schema_org(self, site_url):
         """The track as a schema.org EducationalOccupationalProgram, provided by the hospital."""

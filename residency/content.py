@@ -7,8 +7,14 @@ from here. An app that has models but holds no content says `content = False`.
 
 `load_content` and `export_content` both read this module, so the file set, the order of
 models and the order of objects inside each model are decided here once.
+
+Each export and each load records the content as it then is (`ContentBaseline`, a digest per
+object). A later load that would change or delete an object created or changed since (work done
+in admin, not yet exported) stops, changes nothing and names those objects, unless told to
+discard them. Each load is recorded in the history, and objects deleted by it can be recovered.
 """
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +23,30 @@ from django.apps import apps
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from .models import ContentBaseline
 from .pagecache import content_changed, one_change
 
 
 class ContentError(Exception):
     """A fixture that cannot be loaded, with the file and the object at fault."""
+
+
+class UnexportedWork(ContentError):
+    """A load would throw away objects created or changed since the last export or load."""
+
+    def __init__(self, lost, names):
+        self.lost = lost
+        lines = [
+            f"  {label} {'/'.join(map(str, key))} ({names.get((label, key), '')}): {kind}"
+            for (label, key), kind in sorted(lost.items())
+        ]
+        super().__init__(
+            f"{len(lost)} object{'s' if len(lost) != 1 else ''} created or changed since the last export or load "
+            "would be lost:\n" + "\n".join(lines) + "\nExport them first (make export, then commit the fixtures), "
+            "or load with --discard-unexported to throw them away."
+        )
 
 
 def content_apps():
@@ -59,12 +83,13 @@ def dump(app_config):
 
 
 def export(directory):
-    """Write every content app's fixture into `directory`; returns the paths written."""
+    """Write every content app's fixture into `directory`, and remember the content as exported; returns the paths."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = fixture_paths(directory)
     for config, path in zip(content_apps(), paths, strict=True):
         path.write_text(dump(config), encoding="utf-8")
+    remember(snapshot())
     return paths
 
 
@@ -73,16 +98,56 @@ def has_content():
     return any(model._default_manager.exists() for model in content_models())
 
 
-def snapshot():
-    """Every content object as the fixtures hold it: {(model label, natural key): fields}."""
+def snapshot(names=None):
+    """
+    Every content object as the fixtures hold it: {(model label, natural key): fields}, the values as
+    the JSON files write them (a time to the millisecond), so an export loads back unchanged. `names`,
+    a dict, is filled with each object's name.
+    """
     state = {}
     for model in content_models():
         objects = _sorted_objects(model)
-        for obj, raw in zip(
-            objects, serializers.serialize("python", objects, use_natural_foreign_keys=True), strict=True
-        ):
-            state[(model._meta.label_lower, obj.natural_key())] = raw["fields"]
+        text = serializers.serialize("json", objects, use_natural_foreign_keys=True)
+        for obj, raw in zip(objects, json.loads(text), strict=True):
+            key = (model._meta.label_lower, obj.natural_key())
+            state[key] = raw["fields"]
+            if names is not None:
+                names[key] = str(obj)
     return state
+
+
+def _digest(fields):
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+
+
+def _baseline_key(key):
+    label, natural_key = key
+    return f"{label} {json.dumps(list(natural_key))}"
+
+
+def remember(state):
+    """Record `state` as the content last exported or loaded."""
+    digests = {_baseline_key(key): _digest(fields) for key, fields in state.items()}
+    ContentBaseline.objects.all().delete()
+    ContentBaseline.objects.create(taken_at=timezone.now(), digests=digests)
+
+
+def unexported(state):
+    """
+    {key: "created" or "changed"}: the objects of `state` created or changed since the last export or
+    load. With no record of one, any content is unexported work (None: nothing can be told apart).
+    """
+    baseline = ContentBaseline.objects.first()
+    if baseline is None:
+        return None
+    work = {}
+    for key, fields in state.items():
+        digest = baseline.digests.get(_baseline_key(key))
+        if digest is None:
+            work[key] = "created since"
+        elif digest != _digest(fields):
+            work[key] = "changed since"
+    return work
 
 
 @dataclass
@@ -144,24 +209,48 @@ def _check_is_content(where, raw):
 
 
 @transaction.atomic
-def load(directory, dry_run=False):
+def load(directory, dry_run=False, discard_unexported=False):
     """
     Make the database's content exactly what the fixtures in `directory` hold: add, update and
     delete, validating each object, all in one transaction. On any error nothing is changed;
     loading the same files again changes nothing. With `dry_run`, work out the changes and undo them.
-    Returns a Summary of what changed.
+
+    A load that would change or delete objects created or changed since the last export or load
+    raises UnexportedWork (nothing changed) unless `discard_unexported`. Returns a Summary.
     """
+    names = {}
+    before = snapshot(names)
+    work = unexported(before) if has_content() else {}
     with one_change():
-        summary = _sync(directory)
+        summary, after = _sync(directory, before)
+    if work is None:
+        # Content with no record of an export or load: everything the load would change is at stake.
+        work = dict.fromkeys(before, "never exported")
+    lost = {key: kind for key, kind in work.items() if after.get(key) != before[key]}
+    if lost and not discard_unexported:
+        raise UnexportedWork(lost, names)
     if dry_run:
         transaction.set_rollback(True)
-    elif summary.total:
+        return summary
+    _record_load(directory, summary)
+    remember(after)
+    if summary.total:
         content_changed()
     return summary
 
 
-def _sync(directory):
-    before = snapshot()
+def _record_load(directory, summary):
+    """A revision of what the load added or changed, and of every object not yet in the history (with its rows)."""
+    from .history import record, record_unrecorded
+
+    touched = set(summary.added) | set(summary.changed)
+    objects = [obj for model in content_models() for obj in model._default_manager.all()]
+    comment = f"Loaded {Path(directory).name or directory}: {summary}"
+    record([obj for obj in objects if (obj._meta.label_lower, obj.natural_key()) in touched], comment=comment)
+    record_unrecorded(objects, comment=comment)
+
+
+def _sync(directory, before):
     deferred = []
     kept = {model: set() for model in content_models()}
     for path in fixture_paths(directory):
@@ -187,12 +276,17 @@ def _sync(directory):
             deserialized.save_deferred_fields()
         except Exception as error:
             raise ContentError(f"{where}: {_reason(error)}") from error
-    _delete_all_but(kept)
-    return Summary.between(before, snapshot())
+    _delete_all_but(kept, directory)
+    after = snapshot()
+    return Summary.between(before, after), after
 
 
-def _delete_all_but(kept):
-    """Delete what the fixtures no longer hold, children before the parents they protect."""
+def _delete_all_but(kept, directory):
+    """Delete what the fixtures no longer hold, children before the parents they protect; recorded first."""
+    from .history import record
+
+    gone = [obj for model in kept for obj in model._default_manager.exclude(pk__in=kept[model])]
+    record(gone, comment=f"Deleted by loading {Path(directory).name or directory}: not in its fixtures")
     for model in reversed(list(kept)):
         stale = model._default_manager.exclude(pk__in=kept[model])
         try:

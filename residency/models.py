@@ -105,3 +105,19 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"Content changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ContentBaseline(models.Model):
+    """
+    The content as it was last exported or loaded, one digest per object: what `load_content` compares
+    with to find work done in admin since, which a load must not throw away unasked.
+    """
+
+    taken_at = models.DateTimeField()
+    digests = models.JSONField(default=dict, help_text="{“label natural-key”: sha256 of its fields as exported}")
+
+    class Meta:
+        ordering = ["-taken_at"]
+
+    def __str__(self):
+        return f"Content as exported or loaded at {self.taken_at:%Y-%m-%d %H:%M:%S}"

@@ -19,4 +19,6 @@ urlpatterns = [
     path("sitemap.xml", seo.SitemapView.as_view(), name="sitemap"),
 ]
 
+handler403 = "residency.views.permission_denied"
+handler404 = "residency.views.page_not_found"
 handler500 = "residency.views.server_error"

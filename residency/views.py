@@ -1,8 +1,18 @@
 """Site-wide views: error pages, and what every public page shares."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseServerError
+from django.http import (
+    Http404,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+)
 from django.template import loader
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from . import pagecache
@@ -74,6 +84,44 @@ def server_error(request):
 
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render(navigation(request)))
+
+
+def permission_denied(request, exception):
+    """403: inside the admin, the admin's own page with its reason and a way back; elsewhere the site's."""
+    if not _in_admin(request):
+        return defaults.permission_denied(request, exception)
+    reason = str(exception) if str(exception) else ""
+    return HttpResponseForbidden(_admin_error(request, "admin/403.html", "You may not do that", reason))
+
+
+def page_not_found(request, exception):
+    """404: inside the admin, the admin's own page with a way back; elsewhere the site's."""
+    if not _in_admin(request):
+        return defaults.page_not_found(request, exception)
+    return HttpResponseNotFound(_admin_error(request, "admin/404.html", "Not found", ""))
+
+
+def _in_admin(request):
+    return request.path.startswith(f"/{settings.ADMIN_URL}")
+
+
+def _admin_error(request, template, title, reason):
+    from django.contrib import admin
+
+    context = {**admin.site.each_context(request), "title": title, "reason": reason, "back": _came_from(request)}
+    return loader.render_to_string(template, context, request)
+
+
+def _came_from(request):
+    """The admin page the browser came from (its path, on this site only), or ""."""
+    try:
+        referrer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    except ValueError:
+        return ""
+    same_site = referrer.hostname and referrer.hostname == request.get_host().rsplit(":", 1)[0]
+    if not same_site or not referrer.path.startswith(f"/{settings.ADMIN_URL}") or referrer.path == request.path:
+        return ""
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
 def favicon(request):

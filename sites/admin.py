@@ -16,7 +16,7 @@ class PracticeAdmin(FilledSlugMixin, SortableAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["tracks"]
     fieldsets = [
-        (None, {"fields": ["name", "abbreviation", "is_health_center"]}),
+        (None, {"fields": ["name", "abbreviation", "is_health_center", "url"]}),
         ("Residents", {"fields": ["tracks", "residents_label", "residents_min", "residents_max"]}),
         (None, {"fields": ["description"]}),
         ADVANCED,

@@ -2,6 +2,7 @@ from django.db import models
 from django.urls import reverse
 
 from programs.models import Track
+from residency.fields import WebAddressField
 from residency.models import NameSlugModel, SlugQuerySet
 
 
@@ -43,6 +44,11 @@ class Practice(NameSlugModel):
         help_text="Upper end, e.g. 10 for “2-10”. Same as the fewest for an exact number; blank for “20+”.",
     )
     description = models.TextField(help_text="A blank line starts a new paragraph.")
+    url = WebAddressField(
+        "web address",
+        blank=True,
+        help_text="The clinic's own page, which its page on this site links to, e.g. https://www.example.org/clinic.",
+    )
 
     objects = PracticeQuerySet.as_manager()
 

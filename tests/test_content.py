@@ -54,10 +54,20 @@ def test_loading_twice_changes_nothing(tmp_path):
     assert read_tree(tmp_path) == read_tree(FIXTURES)
 
 
-def test_loading_restores_a_coordinators_unexported_edit():
+def test_loading_keeps_a_coordinators_unexported_edit_and_names_it():
     practice = Practice.objects.first()
     Practice.objects.filter(pk=practice.pk).update(residents_min=practice.residents_min + 1)
-    assert "0 added, 1 changed, 0 deleted" in load()
+    before = content.snapshot()
+    with pytest.raises(CommandError) as error:
+        load()
+    assert practice.name in str(error.value) and "--discard-unexported" in str(error.value)
+    assert content.snapshot() == before
+
+
+def test_loading_with_discard_unexported_restores_the_fixtures():
+    practice = Practice.objects.first()
+    Practice.objects.filter(pk=practice.pk).update(residents_min=practice.residents_min + 1)
+    assert "0 added, 1 changed, 0 deleted" in load(discard_unexported=True)
     practice_after = Practice.objects.get(pk=practice.pk)
     assert practice_after.residents_min == practice.residents_min
 
@@ -74,10 +84,13 @@ def test_loading_removes_what_the_fixtures_no_longer_hold(tmp_path):
     assert Practice.objects.filter(slug=gone.slug).exists()
 
 
-def test_loading_drops_content_added_since_the_export():
+def test_loading_drops_content_added_since_the_export_only_when_told():
     before = InterviewDate.objects.count()
     InterviewDateFactory(track_application=TrackApplication.objects.first())
-    assert "0 added, 0 changed, 1 deleted" in load()
+    with pytest.raises(CommandError, match="created since"):
+        load()
+    assert InterviewDate.objects.count() == before + 1
+    assert "0 added, 0 changed, 1 deleted" in load(discard_unexported=True)
     assert InterviewDate.objects.count() == before
 
 
@@ -134,7 +147,7 @@ def assert_fails_and_changes_nothing(directory, *expected, tmp_path):
     before = tmp_path / "before"
     content.export(before)
     with pytest.raises(CommandError) as error:
-        call_command("load_content", fixtures=directory)
+        call_command("load_content", fixtures=directory, discard_unexported=True)
     for words in expected:
         assert words in str(error.value)
     after = tmp_path / "after"

@@ -53,9 +53,42 @@ def test_admin_accepts_http_and_https(coordinator, address):
     assert "med_peds_url" not in form.errors, form.errors
 
 
-def test_admin_takes_an_address_without_a_scheme_as_https(coordinator):
-    form = admin_form(coordinator, ApplicationCycleFactory(), med_peds_url="example.org/med-peds")
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("www.example.org/revere", "Start the address with http:// or https://, e.g. https://www.example.org/revere."),
+        (
+            "https://exa mple.org",
+            "“https://exa mple.org” has a space in it, and a web address has none: check for a typo.",
+        ),
+        (
+            "mailto:office@example.org",
+            "Only web addresses are linked: start it with http:// or https://, not “mailto:”.",
+        ),
+        (
+            "https://",
+            "“https://” is not a complete web address: after http:// or https:// comes a site name, "
+            "e.g. https://www.example.org/page.",
+        ),
+    ],
+)
+def test_one_rule_everywhere_with_the_message_saying_exactly_what_is_wrong(coordinator, address, message):
+    form = admin_form(coordinator, ApplicationCycleFactory(), med_peds_url=address)
+    assert not form.is_valid()
+    assert form.errors["med_peds_url"] == [message]
+    # The same rule and words from the shell (and so from load_content, which validates every object).
+    cycle = ApplicationCycleFactory()
+    cycle.med_peds_url = address
+    with pytest.raises(ValidationError) as error:
+        cycle.full_clean()
+    assert error.value.message_dict["med_peds_url"] == [message]
+
+
+def test_an_address_is_stored_as_typed_never_completed(coordinator):
+    cycle = ApplicationCycleFactory()
+    form = admin_form(coordinator, cycle, med_peds_url="  https://example.org/med-peds ")
     form.is_valid()
+    assert "med_peds_url" not in form.errors
     assert form.cleaned_data["med_peds_url"] == "https://example.org/med-peds"
 
 

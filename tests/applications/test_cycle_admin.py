@@ -7,9 +7,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from reversion.models import Version
 
+from applications.factories import ApplicationCycleFactory
 from applications.models import ApplicationCycle, InterviewDate
 from conftest import HTTPS
+from tests.applications.test_cycles import open_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -89,25 +92,62 @@ def test_a_preview_session_of_a_user_no_longer_staff_shows_the_live_cycle(coordi
     assert deadline_text(draft) not in coordinator_client.get(APPLY).text
 
 
-def test_publish_now_in_admin_makes_the_draft_live(client, coordinator_client, draft):
-    response = coordinator_client.post(reverse("admin:applications_applicationcycle_publish", args=[draft.pk]), {})
+def test_publish_now_in_admin_asks_first_then_makes_the_draft_live(client, coordinator_client, draft):
+    live = ApplicationCycle.objects.live()
+    url = reverse("admin:applications_applicationcycle_publish", args=[draft.pk])
+    confirm = coordinator_client.post(url, {})
+    assert confirm.status_code == HTTPStatus.OK
+    assert f"show the {draft.name} cycle from now on, in place of {live.name}" in confirm.text
+    assert ApplicationCycle.objects.live() == live
+    response = coordinator_client.post(url, {"confirmed": "on"})
     assert response.status_code == HTTPStatus.FOUND
     assert ApplicationCycle.objects.live() == draft
     assert deadline_text(draft) in Client(**HTTPS).get(APPLY).text
 
 
-def test_schedule_in_admin_and_return_to_draft(coordinator_client, draft):
+def test_schedule_in_admin_and_return_to_draft_after_saying_what_the_site_shows(coordinator_client):
+    live = open_cycle()
+    draft = live.copy("Next cycle")
     at = timezone.localtime() + datetime.timedelta(days=3)
     url = reverse("admin:applications_applicationcycle_publish", args=[draft.pk])
     data = {"publish_at_0": at.strftime("%Y-%m-%d"), "publish_at_1": "09:00:00"}
+    # A cycle whose deadline is ahead is scheduled without a confirmation page.
     assert coordinator_client.post(url, data).status_code == HTTPStatus.FOUND
     draft.refresh_from_db()
     assert draft.status == ApplicationCycle.Status.SCHEDULED
     assert timezone.localtime(draft.publish_at).hour == 9
     unpublish = reverse("admin:applications_applicationcycle_unpublish", args=[draft.pk])
+    page = coordinator_client.get(unpublish)
+    assert page.status_code == HTTPStatus.OK and "the public site does not change" in page.text
+    draft.refresh_from_db()
+    assert draft.status == ApplicationCycle.Status.SCHEDULED
     assert coordinator_client.post(unpublish).status_code == HTTPStatus.FOUND
     draft.refresh_from_db()
     assert draft.status == ApplicationCycle.Status.DRAFT
+
+
+def test_returning_the_live_cycle_to_draft_names_the_cycle_shown_instead(coordinator_client):
+    older = open_cycle()
+    newer = open_cycle()
+    newer.publish()
+    page = coordinator_client.get(reverse("admin:applications_applicationcycle_unpublish", args=[newer.pk]))
+    assert f"shows {older.name} again" in page.text
+    assert ApplicationCycle.objects.live() == newer
+
+
+def test_publishing_a_cycle_whose_deadline_passed_is_confirmed_even_when_scheduled(coordinator_client):
+    closed = ApplicationCycleFactory(publish_at=None, deadline=timezone.now() - datetime.timedelta(days=400))
+    at = timezone.localtime() + datetime.timedelta(days=3)
+    url = reverse("admin:applications_applicationcycle_publish", args=[closed.pk])
+    data = {"publish_at_0": at.strftime("%Y-%m-%d"), "publish_at_1": "09:00:00"}
+    page = coordinator_client.post(url, data)
+    assert page.status_code == HTTPStatus.OK
+    assert "has passed" in page.text and "has closed" in page.text
+    closed.refresh_from_db()
+    assert closed.publish_at is None
+    assert coordinator_client.post(url, data | {"confirmed": "on"}).status_code == HTTPStatus.FOUND
+    closed.refresh_from_db()
+    assert closed.status == ApplicationCycle.Status.SCHEDULED
 
 
 def test_schedule_in_the_past_is_refused_on_the_field(coordinator_client, draft):
@@ -124,3 +164,61 @@ def test_interview_days_are_edited_from_the_cycle_one_per_line(coordinator_clien
     first = application.interview_dates.first()
     assert first.date.isoformat() in response.text
     assert "Texts to review" in response.text or "texts to review" in response.text
+
+
+def test_view_on_site_opens_a_drafts_preview_and_the_live_cycles_page(coordinator_client):
+    live = open_cycle()
+    draft = live.copy("Next cycle")
+    page = coordinator_client.get(reverse("admin:applications_applicationcycle_change", args=[draft.pk])).text
+    assert (
+        f'href="{reverse("admin:applications_applicationcycle_preview", args=[draft.pk])}" class="viewsitelink"'
+        in page
+    )
+    page = coordinator_client.get(reverse("admin:applications_applicationcycle_change", args=[live.pk])).text
+    assert f'href="{APPLY}" class="viewsitelink"' in page
+
+
+def test_texts_to_review_show_old_and_new_and_are_marked_reviewed_from_the_cycle_page(coordinator_client):
+    source = ApplicationCycleFactory(match_intro="For the 2030-2031 year.", away_rotations="Open in 2030.")
+    draft = source.copy("Next cycle")
+    page = coordinator_client.get(reverse("admin:applications_applicationcycle_change", args=[draft.pk])).text
+    assert "Texts to review (2)" in page
+    assert "For the 2030-2031 year." in page and "For the 2031-2032 year." in page
+    reviewed = reverse("admin:applications_applicationcycle_reviewed", args=[draft.pk])
+    labels = [item["label"] for item in draft.review_items()]
+    assert coordinator_client.post(reviewed, {"text": ["0"]}).status_code == HTTPStatus.FOUND
+    draft.refresh_from_db()
+    assert [item["label"] for item in draft.review_items()] == labels[1:]
+    assert coordinator_client.post(reviewed, {"all": "Mark all"}).status_code == HTTPStatus.FOUND
+    draft.refresh_from_db()
+    assert draft.texts_to_review == []
+    assert Version.objects.get_for_object(draft).first().revision.comment == "Marked 1 text as reviewed"
+
+
+def test_the_next_step_follows_the_state_of_the_cycles(coordinator_client):
+    index = reverse("admin:index")
+    now = timezone.now()
+    live = ApplicationCycleFactory(
+        publish_at=now - datetime.timedelta(days=2),
+        deadline=now - datetime.timedelta(days=1),
+        match_intro="For the 2030-2031 year.",
+    )
+    assert "Copy to a new draft cycle" in next_step(coordinator_client.get(index).text)
+    draft = live.copy("Next cycle")
+    assert "review the 1 text" in next_step(coordinator_client.get(index).text)
+    draft.texts_to_review = []
+    draft.save()
+    assert f"preview {draft.name}" in next_step(coordinator_client.get(index).text)
+    draft.publish(timezone.now() + datetime.timedelta(days=2))
+    assert next_step(coordinator_client.get(index).text) == ""
+
+
+def next_step(text):
+    start = text.find('class="next-step"')
+    return "" if start < 0 else text[start : text.index("</p>", start)]
+
+
+def test_the_publish_page_loads_the_styles_of_its_date_and_time_buttons(coordinator_client):
+    draft = ApplicationCycleFactory(publish_at=None)
+    page = coordinator_client.get(reverse("admin:applications_applicationcycle_publish", args=[draft.pk])).text
+    assert "admin/css/forms.css" in page and "admin/js/admin/DateTimeShortcuts.js" in page

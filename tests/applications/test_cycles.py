@@ -83,8 +83,16 @@ def test_years_in_copied_texts_move_on_and_are_listed_for_review():
     copy = source.copy("Copy", weeks=52)
     assert copy.match_intro == "Positions for the 2031-2032 academic year."
     assert copy.letters.get().text == "A letter written after June 2031"
-    assert len(copy.texts_to_review) == 2
-    assert any("Match" in text for text in copy.texts_to_review)
+    items = copy.review_items()
+    assert len(items) == 2
+    match = next(item for item in items if "Match" in item["label"])
+    assert match["before"] == "Positions for the 2030-2031 academic year."
+    assert match["now"] == copy.match_intro
+    copy.match_intro = "Edited by the coordinator."
+    copy.save()
+    assert (
+        next(item for item in copy.review_items() if "Match" in item["label"])["now"] == "Edited by the coordinator."
+    )
 
 
 def test_weeks_changes_the_shift():

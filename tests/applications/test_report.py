@@ -1,12 +1,16 @@
 """The admin index's "This cycle" panel and the report of stale and missing content."""
 
+import datetime
 from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 
+from applications.factories import ApplicationCycleFactory
 from applications.models import ApplicationCycle
+from programs.factories import TrackFactory
 from programs.models import Program
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +25,7 @@ def test_the_admin_index_shows_this_cycle(coordinator_client):
     assert "This cycle" in response.text
     assert live.name in response.text
     assert REPORT in response.text
-    assert "not changed since" in response.text
+    assert "not changed or checked since" in response.text
 
 
 def test_the_panel_names_a_draft_and_its_texts_to_review(coordinator_client):
@@ -76,3 +80,37 @@ def test_an_applicant_fact_is_shown_only_once_filled(client, field, url_name, va
     setattr(program, field, value)
     program.save()
     assert value in client.get(reverse(url_name)).text
+
+
+def stale_row(client, model):
+    rows = {row["name"]: row for row in client.get(REPORT).context["stale"]}
+    return rows.get(capfirst(model._meta.verbose_name_plural))
+
+
+def test_staleness_counts_from_the_draft_copy_and_links_to_exactly_the_stale_items(coordinator_client):
+    from sites.factories import PracticeFactory
+    from sites.models import Practice
+    from tests.admin_forms import form_data
+
+    source = ApplicationCycleFactory(publish_at=timezone.now() - datetime.timedelta(days=30))
+    copy = reverse("admin:applications_applicationcycle_copy", args=[source.pk])
+    assert coordinator_client.post(copy, {"name": "Next cycle", "weeks": 52}).status_code == HTTPStatus.FOUND
+    draft = ApplicationCycle.objects.get(name="Next cycle")
+    checked, stale = PracticeFactory(), PracticeFactory()
+    # Edited on the draft, before it is published: that counts as checked for the cycle it is for.
+    address = reverse("admin:sites_practice_change", args=[checked.pk])
+    data = form_data(coordinator_client.get(address), tracks=[str(TrackFactory().pk)])
+    assert coordinator_client.post(address, data).status_code == HTTPStatus.FOUND
+    draft.publish()
+    row = stale_row(coordinator_client, Practice)
+    listed = coordinator_client.get(row["url"])
+    assert listed.status_code == HTTPStatus.OK
+    shown = set(listed.context["cl"].result_list)
+    assert stale in shown and checked not in shown
+    assert len(shown) == row["stale"]
+    # Still true: ticked in that list and marked checked, all at once.
+    changelist = reverse("admin:sites_practice_changelist")
+    action = {"action": "mark_checked", "_selected_action": [practice.pk for practice in shown]}
+    assert coordinator_client.post(changelist, action).status_code == HTTPStatus.FOUND
+    assert stale_row(coordinator_client, Practice) is None
+    assert Practice.objects.get(pk=stale.pk).description == stale.description

@@ -31,5 +31,5 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(f"Copied {cycle.name} to the draft {copy.name} ({copy.slug}), dates moved {weeks} weeks on.")
-        for text in copy.texts_to_review:
-            self.stdout.write(f"  to review: {text}")
+        for item in copy.review_items():
+            self.stdout.write(f"  to review: {item['label']}")

@@ -7,7 +7,8 @@ from residency import content
 class Command(BaseCommand):
     help = (
         "Make the site's content exactly what the fixtures hold (adding, changing and deleting), "
-        "in one transaction; loading twice changes nothing."
+        "in one transaction; loading twice changes nothing. Stops, changing nothing, if that would throw "
+        "away objects created or changed since the last export or load, unless --discard-unexported."
     )
 
     def add_arguments(self, parser):
@@ -26,13 +27,18 @@ class Command(BaseCommand):
             action="store_true",
             help="Say what would be added, changed and deleted, and change nothing.",
         )
+        parser.add_argument(
+            "--discard-unexported",
+            action="store_true",
+            help="Load even if that throws away objects created or changed (in admin) since the last export or load.",
+        )
 
-    def handle(self, *args, fixtures, if_empty, dry_run, **options):
+    def handle(self, *args, fixtures, if_empty, dry_run, discard_unexported, **options):
         if if_empty and content.has_content():
             self.stdout.write("The database already has content; nothing loaded.")
             return
         try:
-            summary = content.load(fixtures, dry_run=dry_run)
+            summary = content.load(fixtures, dry_run=dry_run, discard_unexported=discard_unexported)
         except content.ContentError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
         if options["verbosity"] > 1:
