@@ -227,7 +227,7 @@ class ApplicationCycleAdmin(SortableAdminBase, admin.ModelAdmin):
         """The public site as it will look with this cycle, for this staff member only."""
         cycle = self._cycle(request, pk, self.has_view_permission)
         request.session[preview.SESSION_KEY] = cycle.pk
-        return redirect(cycle.get_absolute_url())
+        return redirect(preview.address(cycle.get_absolute_url()))
 
     def report_view(self, request):
         """Stale and missing content, for coordinators."""
