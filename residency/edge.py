@@ -23,7 +23,6 @@ import time
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
-from django.db import connections
 
 log = logging.getLogger(__name__)
 
@@ -33,24 +32,33 @@ ENCODINGS = ("br", "gzip", "")
 SECOND_PASS_MARGIN_SECONDS = 0.25
 TIMEOUT_SECONDS = 2
 
-_state = {"thread": None, "pending": False}
+_state = {"thread": None, "pending": False, "paths": []}
 _condition = threading.Condition()
 
 
 def purge_once(version):
     """Purge nginx's copies for the content `version` unless another process already did (or is doing) it."""
     from .pagecache import cache_add
+    from .pages import cached_paths
 
     if not settings.NGINX_PURGE_URLS:
         return
     # None (the cache is down, nobody can say) purges too: twice is harmless, never is not.
-    if cache_add(f"edge:purged:{version.timestamp()}", 1, 3600) is not False:
-        purge_soon()
+    if cache_add(f"edge:purged:{version.timestamp()}", 1, 3600) is False:
+        return
+    try:
+        # Listed here, in the thread that saw the change committed, with the database as it now stands.
+        paths = cached_paths()
+    except Exception:
+        log.exception("Could not list the pages to purge from nginx; its copies last their second.")
+        return
+    purge_soon(paths)
 
 
-def purge_soon():
-    """Purge now, and again after every process has seen the change, in a thread; repeated calls coalesce."""
+def purge_soon(paths):
+    """Purge `paths` now, and again after every process has seen the change, in a thread; calls coalesce."""
     with _condition:
+        _state["paths"] = paths
         _state["pending"] = True
         if _state["thread"] is None:
             _state["thread"] = threading.Thread(target=_purger, name="nginx-purge", daemon=False)
@@ -64,14 +72,15 @@ def _purger():
         while True:
             with _condition:
                 _state["pending"] = False
-            _purge_everywhere()
+                paths = _state["paths"]
+            _purge_everywhere(paths)
             deadline = time.monotonic() + settings.CONTENT_VERSION_CHECK_SECONDS + SECOND_PASS_MARGIN_SECONDS
             with _condition:
                 while not _state["pending"] and (left := deadline - time.monotonic()) > 0:
                     _condition.wait(left)
                 if _state["pending"]:
                     continue
-            _purge_everywhere()
+            _purge_everywhere(paths)
             with _condition:
                 if not _state["pending"]:
                     _state["thread"] = None
@@ -80,19 +89,9 @@ def _purger():
         with _condition:
             _state["thread"] = None
         raise
-    finally:
-        # This thread's own database connection (the list of pages), not the request threads'.
-        connections.close_all()
 
 
-def _purge_everywhere():
-    from .pages import cached_paths
-
-    try:
-        paths = cached_paths()
-    except Exception:
-        log.exception("Could not list the pages to purge from nginx; its copies last their second.")
-        return
+def _purge_everywhere(paths):
     for base_url in settings.NGINX_PURGE_URLS:
         try:
             purge(base_url, paths)
