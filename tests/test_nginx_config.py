@@ -47,7 +47,7 @@ def test_nginx_adds_the_security_headers_django_sends(client):
     django = client.get(reverse("applications:apply"))
 
     def mapped(variable):
-        return re.search(rf'\${variable} \{{\s*"" "([^"]*)";', text)[1]
+        return re.search(rf'\${variable} \{{\s*1 "([^"]*)";', text)[1]
 
     def directives(policy):
         return {part.strip() for part in policy.split(";") if part.strip()}
@@ -60,7 +60,7 @@ def test_nginx_adds_the_security_headers_django_sends(client):
         ("residency_referrer_policy", "Referrer-Policy"),
         ("residency_opener_policy", "Cross-Origin-Opener-Policy"),
     ]:
-        assert re.search(rf'\${variable} \{{\s*"" ([^;]+);', text)[1] == django[header], header
+        assert re.search(rf"\${variable} \{{\s*1 ([^;]+);", text)[1] == django[header], header
 
 
 def test_no_location_adds_headers_of_its_own():
