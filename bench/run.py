@@ -192,7 +192,7 @@ def junk_flood(site, pages):
     kept_before = sum(cache_file(cache_dir, path, encoding).exists() for path in pages for encoding in encodings)
     progress(f"junk: {JUNK} distinct query strings through nginx")
     started = time.monotonic()
-    flood = wrk.run(site.port, [], CONNECTIONS, 300, script="junk.lua", arguments=[pages[0], str(JUNK), "0"])
+    flood = wrk.run(site.port, [], CONNECTIONS, 600, script="junk.lua", arguments=[pages[0], str(JUNK), "0"])
     seconds = time.monotonic() - started
     after = folder_size(cache_dir)
     kept_after = sum(cache_file(cache_dir, path, encoding).exists() for path in pages for encoding in encodings)

@@ -2,6 +2,8 @@
 The site's public pages, read from the URL configuration: every route whose view is built on
 `PublicPageMixin` (and not marked `listed = False`). The navigation, the tests, the benchmark
 and the sitemap all read this one list, so a new page is in all of them once it has a URL.
+`all_routes()` adds the unlisted ones (robots.txt, data files, search), and `cached_paths()` is
+every address they answer, which nginx's copies are purged of when the content changes.
 """
 
 import functools
