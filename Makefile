@@ -10,8 +10,8 @@ DEV_ENV := DEBUG=1
 # locally, so the HTTPS-only redirect and cookies are off; everything else is as deployed.
 PORT ?= 8000
 SERVE_ENV := SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
-	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 \
-	CSRF_COOKIE_SECURE=0 PORT=$(PORT)
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 PORT=$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 .PHONY: install lock run test test-postgres lint format migrate load export serve bench clean

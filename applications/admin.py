@@ -198,7 +198,7 @@ class ApplicationCycleAdmin(SortableAdminBase, admin.ModelAdmin):
             raise PermissionDenied
         cycle = get_object_or_404(ApplicationCycle, pk=pk)
         request.session[preview.SESSION_KEY] = cycle.pk
-        return redirect(cycle.get_absolute_url())
+        return redirect(preview.address(cycle.get_absolute_url()))
 
     def stop_preview_view(self, request):
         pk = request.session.pop(preview.SESSION_KEY, None)

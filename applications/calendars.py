@@ -1,7 +1,8 @@
 """
 The cycle's key dates and each track's interview days as iCalendar files (RFC 5545), built with
 the icalendar library. The deadline is a timed event in America/New_York, with its VTIMEZONE;
-the other dates are all-day events. UIDs are made from the cycle, the track and the date, so a
+the other dates are all-day events. UIDs are made from the cycle, the track, the date and the
+site's configured host (SITE_URL, never a request's Host: the file is cached for everyone), so a
 subscribed calendar updates its events instead of duplicating them.
 """
 

@@ -1,11 +1,9 @@
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
-from django.http.request import split_domain_port
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.views.generic import TemplateView, View
 
 from programs.models import Link, Program, Track
@@ -111,11 +109,12 @@ class CalendarView(OneTrackMixin, PublicPageMixin, View):
         chosen = [application for application in rules.applications if application.track.slug == slug]
         applications = chosen or rules.applications
         stamp = pagecache.current_version()
-        domain, _ = split_domain_port(request.get_host())
-        apply_url = request.build_absolute_uri(reverse("applications:apply"))
+        # UIDs and links from the site's configured address, never the request's Host: the file is shared.
+        domain = urlsplit(settings.SITE_URL).hostname
+        apply_url = settings.SITE_URL + reverse("applications:apply")
         events = calendars.key_date_events(cycle, domain, stamp, apply_url)
         for application in applications:
-            track_url = request.build_absolute_uri(application.track.get_absolute_url())
+            track_url = settings.SITE_URL + application.track.get_absolute_url()
             events += calendars.interview_events(application, domain, stamp, track_url)
         name = f"{chosen[0].track.name} interviews {cycle.name}" if chosen else f"Applying in {cycle.name}"
         calendar = calendars.build(name, events, stamp)
@@ -167,6 +166,8 @@ class GraduateCheckView(PublicPageMixin, CycleMixin, TemplateView):
 
     template_name = "applications/graduate_check.html"
     prefetch = GraduatesView.prefetch
+    limited = True
+    private_queries = True
 
     @classmethod
     def page_variant(cls, request):
@@ -188,9 +189,3 @@ class GraduateCheckView(PublicPageMixin, CycleMixin, TemplateView):
                 "attempt" in requirement.text.lower() for requirement in every
             )
         return context
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        if context["form"].is_bound:
-            patch_cache_control(response, private=True, no_store=True)
-        return response

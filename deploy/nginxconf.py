@@ -22,6 +22,14 @@ from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent / "nginx"
 SHARED = ["residency.conf", "locations.conf"]
+# Debian's dynamic modules the configuration uses, each in a file of its own that is left out (a
+# comment in its place) where the module is not installed: `make serve` and the tests run without
+# them, saying so; production installs them (README: Deploying).
+MODULE_DIR = Path("/usr/lib/nginx/modules")
+MODULES = {
+    "brotli.conf": ("ngx_http_brotli_static_module.so", "libnginx-mod-http-brotli-static"),
+    "purge.conf": ("ngx_http_cache_purge_module.so", "libnginx-mod-http-cache-purge"),
+}
 
 
 class NginxTemplate(string.Template):
@@ -29,20 +37,53 @@ class NginxTemplate(string.Template):
     idpattern = r"[A-Z_]+"
 
 
-def render(output, site, values):
-    """Write the shared files and `site` (production.conf or local.conf), filled in, into `output`; return its path."""
+def installed_modules():
+    """The optional parts (MODULES) whose module Debian's nginx has installed."""
+    return {part for part, (module, _) in MODULES.items() if (MODULE_DIR / module).exists()}
+
+
+def allow_lines(addresses):
+    """nginx `allow` lines, one per address or network, for the purge listener."""
+    return "\n".join(f"    allow {address};" for address in addresses)
+
+
+def render(output, site, values, parts=None):
+    """
+    Write the shared files, the optional parts (all of MODULES, or those in `parts`) and `site`
+    (production.conf or local.conf), filled in, into `output`; return its path.
+    """
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
     values = {"CONF_DIR": str(output), **values}
-    for name in [*SHARED, site]:
-        text = NginxTemplate((TEMPLATES / name).read_text()).substitute(values)
+    parts = set(MODULES) if parts is None else parts
+    for name in [*SHARED, *MODULES, site]:
+        if name in MODULES and name not in parts:
+            text = f"# Left out: nginx's {MODULES[name][0]} is not installed (Debian: {MODULES[name][1]}).\n"
+        else:
+            text = NginxTemplate((TEMPLATES / name).read_text()).substitute(values)
         (output / name).write_text(text)
     return output / site
 
 
-def render_local(output, run_dir, *, listen, upstream, static_root, extra="", access_log=None, error_log=None):
-    """The foreground configuration: nginx.conf and local.conf, every file nginx writes under `run_dir`."""
+def render_local(
+    output,
+    run_dir,
+    *,
+    listen,
+    upstream,
+    static_root,
+    purge_listen,
+    extra="",
+    access_log=None,
+    error_log=None,
+    parts=None,
+):
+    """
+    The foreground configuration: nginx.conf and local.conf, every file nginx writes under `run_dir`,
+    with the installed optional modules (or those of `parts`) loaded.
+    """
     run_dir = Path(run_dir)
+    parts = installed_modules() if parts is None else parts
     values = {
         "CONF_DIR": str(output),
         "RUN_DIR": str(run_dir),
@@ -52,13 +93,16 @@ def render_local(output, run_dir, *, listen, upstream, static_root, extra="", ac
         "LISTEN": listen,
         "UPSTREAM": upstream,
         "STATIC_ROOT": str(static_root),
+        "PURGE_LISTEN": purge_listen,
+        "PURGE_ALLOW": allow_lines(["127.0.0.1"]),
         "EXTRA": extra,
         "SITE": "local.conf",
         # Run as root (a container, CI), nginx would switch its workers to "nobody", who cannot read these
         # folders; as anyone else the directive is not allowed, so it is only written for root.
         "USER_DIRECTIVE": f"user {getpass.getuser()};" if os.geteuid() == 0 else "",
+        "LOAD_MODULES": "\n".join(f"load_module {MODULE_DIR / MODULES[part][0]};" for part in sorted(parts)),
     }
-    render(output, "local.conf", values)
+    render(output, "local.conf", values, parts)
     main = Path(output) / "nginx.conf"
     main.write_text(NginxTemplate((TEMPLATES / "nginx.conf").read_text()).substitute(values))
     return main
@@ -82,6 +126,17 @@ def main(argv=None):
     parser.add_argument("--access-log", default="/var/log/nginx/residency.access.log")
     parser.add_argument("--http-port", default="80")
     parser.add_argument("--https-port", default="443")
+    parser.add_argument(
+        "--purge-listen",
+        default="127.0.0.1:8081",
+        help="address of the purge listener the site's NGINX_PURGE_URLS name (e.g. 10.0.0.5:8081 for app servers "
+        "on other machines)",
+    )
+    parser.add_argument(
+        "--purge-allow",
+        default="127.0.0.1",
+        help="addresses or networks of the site's server processes, allowed to purge (comma-separated)",
+    )
     args = parser.parse_args(argv)
     path = render_production(
         args.output,
@@ -94,6 +149,8 @@ def main(argv=None):
         ACCESS_LOG=args.access_log,
         HTTP_PORT=args.http_port,
         HTTPS_PORT=args.https_port,
+        PURGE_LISTEN=args.purge_listen,
+        PURGE_ALLOW=allow_lines(address.strip() for address in args.purge_allow.split(",") if address.strip()),
     )
     print(f"wrote {path}; link it into /etc/nginx/sites-enabled/ and run `nginx -t`")
     return 0

@@ -1,5 +1,6 @@
 """
-`make serve`: the site as deployed, in the foreground: gunicorn behind nginx on 127.0.0.1:PORT.
+`make serve`: the site as deployed, in the foreground: gunicorn behind nginx on 127.0.0.1:PORT, its
+purge listener on a free port of its own (the server processes' NGINX_PURGE_URLS).
 
 Ctrl-C or SIGTERM stops both. Without nginx it says how to install it and exits; it installs nothing.
 The Makefile has already collected the static files, migrated and loaded the content.
@@ -12,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from nginxconf import MODULES
 from stack import INSTALL_HINT, ROOT, Stack, StackError, nginx_binary
 
 
@@ -34,6 +36,9 @@ def main():
                 access_log="/dev/stdout",
                 error_log="/dev/stderr",
             ) as stack:
+                for part in sorted(set(MODULES) - stack.modules):
+                    module, package = MODULES[part]
+                    print(f"make serve: nginx's {module} is not installed ({package}): running without it.")
                 print(f"The site is at {stack.url}/ (nginx in front of gunicorn); Ctrl-C stops both.", flush=True)
                 while stack.running():
                     time.sleep(0.5)

@@ -1,9 +1,11 @@
 """
-gunicorn behind nginx, as deployed, started and stopped together in the foreground.
+The site's servers for `make serve`, the tests and `make bench`, each on free loopback ports of its own.
 
-`make serve` (deploy/serve.py), the tests (tests/test_nginx.py) and `make bench` run the site this
-way: gunicorn with gunicorn.conf.py on a unix socket in a run folder, and nginx with the
-configuration rendered from deploy/nginx/ (deploy/nginxconf.py) on a loopback port.
+`Stack`: gunicorn behind nginx, as deployed, started and stopped together in the foreground:
+gunicorn with gunicorn.conf.py on a unix socket in a run folder, and nginx with the configuration
+rendered from deploy/nginx/ (deploy/nginxconf.py) on a loopback port, its purge listener on another
+(the site's NGINX_PURGE_URLS). `redis_server`: a Redis of its own (the machine's shared one is never
+touched). `manage`: a management command with a given environment.
 """
 
 import contextlib
@@ -16,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from nginxconf import render_local
+from nginxconf import installed_modules, render_local
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_SECONDS = 60
@@ -28,7 +30,7 @@ INSTALL_HINT = (
 
 
 class StackError(RuntimeError):
-    """gunicorn or nginx did not start, or nginx is missing."""
+    """gunicorn, nginx or Redis did not start, or is missing; or a management command failed."""
 
 
 def nginx_binary():
@@ -43,6 +45,53 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def manage(env, *arguments, output=None):
+    """Run `manage.py` with `arguments` and the environment `env`; StackError (with its output) if it fails."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=env,
+        stdout=output or subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=output is None,
+    )
+    if result.returncode:
+        raise StackError(f"manage.py {' '.join(arguments)} failed: {result.stdout or 'see the log'}")
+
+
+@contextlib.contextmanager
+def redis_server():
+    """A redis-server of its own on a free loopback port, for a `with` block: yields its CACHE_URL."""
+    if not shutil.which("redis-server"):
+        raise StackError("redis-server is not installed (Debian package redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not _connects(("127.0.0.1", port)):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise StackError("redis-server did not start")
+            time.sleep(0.05)
+        yield RedisServer(process, f"redis://127.0.0.1:{port}/0")
+    finally:
+        _stop(process, signal.SIGTERM)
+
+
+class RedisServer:
+    """A running redis-server: its CACHE_URL, and a way to stop it early (an outage)."""
+
+    def __init__(self, process, url):
+        self.process = process
+        self.url = url
+
+    def stop(self):
+        _stop(self.process, signal.SIGTERM)
+
+
 class Stack:
     """gunicorn and nginx, for a `with` block: both ready inside it, both stopped on leaving, whatever happened."""
 
@@ -55,6 +104,9 @@ class Stack:
         self.run_dir = Path(run_dir)
         self.port = port
         self.socket_path = self.run_dir / "gunicorn.sock"
+        # The optional modules (brotli, cache purge) that Debian's nginx has here.
+        self.modules = installed_modules()
+        self.purge_port = free_port()
         # The site behind one proxy that overwrites X-Forwarded-For; nginx logs the requests.
         self.env = {
             "PROXY_COUNT": "1",
@@ -64,6 +116,8 @@ class Stack:
             # also_bind: an address of gunicorn's own as well (make bench measures gunicorn alone there).
             "GUNICORN_BIND": ",".join(filter(None, [f"unix:{self.socket_path}", also_bind])),
         }
+        if "purge.conf" in self.modules:
+            self.env["NGINX_PURGE_URLS"] = self.purge_url
         self.static_root = static_root
         self.extra = extra
         self.access_log = access_log
@@ -87,6 +141,10 @@ class Stack:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def purge_url(self):
+        return f"http://127.0.0.1:{self.purge_port}"
+
     def start(self):
         (self.run_dir / "cache").mkdir(parents=True, exist_ok=True)
         self.start_gunicorn()
@@ -96,9 +154,11 @@ class Stack:
             listen=f"127.0.0.1:{self.port}",
             upstream=f"unix:{self.socket_path}",
             static_root=self.static_root,
+            purge_listen=f"127.0.0.1:{self.purge_port}",
             extra=self.extra,
             access_log=self.access_log,
             error_log=self.error_log,
+            parts=self.modules,
         )
         test = subprocess.run(
             [self.nginx, "-t", "-q", "-p", str(self.run_dir), "-c", str(config)], capture_output=True

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 from .pagecache import current_version
@@ -24,5 +26,12 @@ def content_changed(request):
 
 
 def site(request):
-    """The site's configured address, and this page's canonical address built on it (never on the Host header)."""
-    return {"site_url": settings.SITE_URL, "canonical_url": settings.SITE_URL + request.path}
+    """
+    The site's configured address, its host (and port) alone, and this page's canonical address built on
+    it: never on the Host header, since the page is cached for everyone.
+    """
+    return {
+        "site_url": settings.SITE_URL,
+        "site_netloc": urlsplit(settings.SITE_URL).netloc,
+        "canonical_url": settings.SITE_URL + request.path,
+    }

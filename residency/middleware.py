@@ -1,8 +1,12 @@
+import logging
+
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, QueryDict
 from django.utils.cache import add_never_cache_headers
 
 from . import pagecache
+
+log = logging.getLogger(__name__)
 
 CONDITIONAL_HEADERS = ["HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"]
 
@@ -42,26 +46,37 @@ class PageCacheMiddleware:
     The fast path: a cached public page is answered here, before the security, session, auth,
     messages and CSRF middleware run, with the headers they added when it was stored.
 
-    Sits right after the health check. A page not in the cache goes through the whole stack, and
-    the finished response is stored if it is a public 200 without cookies (residency.pagecache).
+    Sits right after the health check. A request for a public page loses its cookies here (the page
+    is the same for everyone). A page not in the cache goes through the whole stack, and the finished
+    response is stored if it is a public 200 without cookies (residency.pagecache). A fault of the
+    cache's own code is logged and the page answered by the whole stack, never a 500 from here, which
+    would miss the security headers the middleware below adds.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        key = pagecache.page_key(request)
-        if key is None:
-            return self.get_response(request)
-        response = pagecache.cached_page(request, key)
+        try:
+            view_class = pagecache.public_page(request)
+            key = pagecache.page_key(request, view_class) if view_class else None
+            response = pagecache.cached_page(request, key) if key else None
+        except Exception:
+            log.exception("The page cache failed on %s; answering without it.", request.path)
+            key = response = None
         if response is not None:
             return response
+        if key is None:
+            return self.get_response(request)
         # Rendered whole (a 200 to store, not a 304 to this client's copy), then answered as asked.
         conditions = {name: request.META.pop(name) for name in CONDITIONAL_HEADERS if name in request.META}
         response = self.get_response(request)
         request.META.update(conditions)
-        if pagecache.is_storable(response):
-            response = pagecache.conditional(request, pagecache.store(request, key, response))
+        try:
+            if pagecache.is_storable(response):
+                response = pagecache.conditional(request, pagecache.store(request, key, response))
+        except Exception:
+            log.exception("The page cache could not store %s; answered without it.", request.path)
         return response
 
 

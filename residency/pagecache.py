@@ -4,7 +4,10 @@ Whole public pages, cached until the content changes, and answered before most o
 Any save or delete of content (in admin, or by `load_content`) moves the content version on;
 the version is part of every page's cache key, so the next request renders afresh. The version
 lives in the database, so every server process sees a change; each process looks it up at most
-once every CONTENT_VERSION_CHECK_SECONDS, and at once after a change it made itself.
+once every CONTENT_VERSION_CHECK_SECONDS, and at once after a change it made itself. The rest of
+the process learns of a change only when its transaction commits (`transaction.on_commit`), so a
+thread never stores a page rendered from the content before the change under the key of after
+it; the thread that made the change sees it at once, as its own database connection does.
 
 Content can also change by itself at a known time (a scheduled publication, a deadline that
 passes): apps answer the `scheduled_changes` signal with such times. The version is the latest
@@ -15,13 +18,18 @@ which dates are past, so a cached page lasts one day of the site's time zone at 
 `residency.middleware.PageCacheMiddleware` uses this module: for a request that resolves to a
 public page (a view with `page_variant`, from `residency.views.PublicPageMixin`) it answers from
 the cache, with the security headers the rest of the middleware added when the page was stored,
-and gzip-compressed when the client accepts it. Both encodings are stored, in the shared cache
-and in a small copy of the pages each process served last (no round trip to Redis for a hit).
+compressed as the client accepts (brotli, else gzip). Every encoding is stored, in the shared
+cache and in a small copy of the pages each process served last (no round trip to Redis for a hit).
+A public page is the same for everyone, so its request's cookies are dropped before anything reads
+them: no cookie, made up or real, can make a visitor miss the cache (staff preview the site under
+the admin's path, where the session cookie is sent; `applications.middleware`). When the content
+changes, nginx's copies are purged too (`residency.edge`).
 
-Outages degrade instead of failing: a cache error (refused, timed out) is logged and the page is
-rendered without the cache, which is left alone for CACHE_RETRY_SECONDS; a database error while
-checking the version falls back to the version last known (this process's, or the one stored
-in the cache), so cached pages are still served while the database is down.
+Every cache call of the site goes through this module (`cache_get`, `cache_get_many`, `cache_set`,
+`cache_add`, `cache_delete`), and outages degrade instead of failing: a cache error (refused, timed
+out) is logged and the call answers as a miss, and the cache is left alone for CACHE_RETRY_SECONDS;
+a database error while checking the version falls back to the version last known (this process's,
+or the one stored in the cache), so cached pages are still served while the database is down.
 """
 
 import collections
@@ -31,13 +39,15 @@ import functools
 import gzip
 import hashlib
 import logging
+import pickle
 import re
 import time
 
+import brotli
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 from django.dispatch import Signal
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -51,6 +61,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 
+from . import edge
 from .models import ContentVersion
 
 try:
@@ -60,17 +71,19 @@ except ImportError:  # Redis is only needed when CACHE_URL names it.
 
 log = logging.getLogger(__name__)
 
-CACHE_ERRORS = (OSError, RedisError)
+# What a cache that is down, hung or handing back damaged values raises.
+CACHE_ERRORS = (OSError, RedisError, pickle.UnpicklingError, EOFError)
 # After a cache error, this process renders without the cache for this long before trying again.
 CACHE_RETRY_SECONDS = 5.0
 # After a database error, the last known version is used for this long before asking again.
 DATABASE_RETRY_SECONDS = 5.0
 VERSION_KEY = "page-cache:content-version"
-# Django's GZipMiddleware reads Accept-Encoding the same way.
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# The encodings a page is stored in, the client's choice first: brotli, gzip, none ("").
+ENCODINGS = ("br", "gzip", "")
 COMPRESSIBLE_TYPES = {"application/json", "application/ld+json", "application/xml", "image/svg+xml"}
-# Below this many bytes, gzip's own header and footer outweigh what it saves.
+# Below this many bytes, a compressed format's own header and footer outweigh what it saves.
 MIN_COMPRESS_BYTES = 200
+_QUALITY = re.compile(r";\s*q\s*=\s*([0-9.]+)")
 
 # Receivers return a list of aware datetimes at which the pages change without anyone saving.
 scheduled_changes = Signal()
@@ -92,43 +105,71 @@ def _scheduled(now):
     return passed, upcoming
 
 
+def _own_view():
+    """
+    This thread's own view of the version while its transaction holds an uncommitted change of the
+    content (the latest), or None: what its database connection shows, and nobody else sees yet.
+    """
+    views = [getattr(func, "content_view", None) for _, func, _ in connection.run_on_commit]
+    return max(filter(None, views), key=lambda view: view["changed_at"], default=None)
+
+
 def current_version():
     """
     When the content last changed, by an edit or on schedule, as this process last looked it up (or
-    last knew, with the database down).
+    last knew, with the database down); in a thread whose open transaction changed it, that change.
     """
+    own = _own_view()
+    memo = _memo if own is None else own
     now = time.monotonic()
     wall = timezone.now()
     if (
-        _memo["version"] is None
-        or now - _memo["checked"] > settings.CONTENT_VERSION_CHECK_SECONDS
-        or wall >= _memo["recheck_at"]
+        memo["version"] is None
+        or now - memo["checked"] > settings.CONTENT_VERSION_CHECK_SECONDS
+        or wall >= memo["recheck_at"]
     ):
         try:
             # The one row is made by a migration; without it (a flushed test database) the version is the epoch.
             latest = ContentVersion.objects.values_list("changed_at", flat=True).first() or EPOCH
             passed, upcoming = _scheduled(wall)
         except DatabaseError as error:
-            known = _memo["version"] or cache_get(VERSION_KEY)
+            known = memo["version"] or cache_get(VERSION_KEY)
             if known is None:
                 raise
             log.warning("Database unavailable (%s); serving the pages of the content last known.", error)
-            _memo.update(version=known, checked=now + DATABASE_RETRY_SECONDS - settings.CONTENT_VERSION_CHECK_SECONDS)
+            memo.update(version=known, checked=now + DATABASE_RETRY_SECONDS - settings.CONTENT_VERSION_CHECK_SECONDS)
             return known
         latest = max(latest, passed) if passed else latest
-        if latest != _memo["version"]:
+        previous = memo["version"]
+        memo.update(version=latest, checked=now, recheck_at=upcoming)
+        if memo is _memo and latest != previous:
             cache_set(VERSION_KEY, latest, None)
-        _memo.update(version=latest, checked=now, recheck_at=upcoming)
-    return _memo["version"]
+            if previous is not None:
+                # Another process's edit, or a scheduled change nobody saved: nginx's copies go too (once).
+                edge.purge_once(latest)
+    return memo["version"]
 
 
 def content_changed():
-    """Record that the content changed: every cached page is stale from the next request on."""
+    """
+    Record that the content changed: every cached page is stale from the next request after the commit
+    (at once in this thread), and nginx's copies are purged then.
+    """
     changed_at = timezone.now()
     if not ContentVersion.objects.update(changed_at=changed_at):
         ContentVersion.objects.create(changed_at=changed_at)
-    _memo.update(version=changed_at, checked=time.monotonic(), recheck_at=_scheduled(changed_at)[1])
-    cache_set(VERSION_KEY, changed_at, None)
+    # Until the commit, only this thread sees the new version; the rest of the process keeps the old one.
+    view = {"changed_at": changed_at, "version": changed_at, "checked": time.monotonic()}
+    view["recheck_at"] = _scheduled(changed_at)[1]
+
+    def committed():
+        _memo.update(version=view["version"], checked=view["checked"], recheck_at=view["recheck_at"])
+        cache_set(VERSION_KEY, view["version"], None)
+        edge.purge_once(view["version"])
+
+    # A change rolled back with its savepoint takes this callback, and its view, with it (Django drops it).
+    committed.content_view = view
+    transaction.on_commit(committed, robust=True)
 
 
 def on_content_change(sender, raw=False, **kwargs):
@@ -162,8 +203,31 @@ def cache_get(key):
     return _cache_call("get", key)
 
 
+def cache_get_many(keys):
+    """{key: value} of the keys found; {} when the cache is unavailable."""
+    return _cache_call("get_many", keys) or {}
+
+
 def cache_set(key, value, timeout):
+    """Store `value` for `timeout` seconds (None: until evicted); nothing happens when the cache is unavailable."""
     _cache_call("set", key, value, timeout)
+
+
+def cache_add(key, value, timeout):
+    """
+    Store `value` only if `key` is not there yet: True if this call stored it, False if it was there,
+    None when the cache is unavailable (nobody can say).
+    """
+    return _cache_call("add", key, value, timeout)
+
+
+def cache_delete(key):
+    _cache_call("delete", key)
+
+
+def cache_clear():
+    """Empty the cache (tests and the benchmark start afresh)."""
+    _cache_call("clear")
 
 
 def _cache_call(method, *args):
@@ -200,19 +264,24 @@ def _page_view(urlconf, path):
     return view_class if hasattr(view_class, "page_variant") else None
 
 
-def page_key(request):
+def public_page(request):
     """
-    The cache key of the public page `request` asks for, without its encoding; None when the request
-    is not for a cacheable page (not GET or HEAD, not a public page, a variant that is not cached), or
-    when the rest of the middleware must answer it (a session, a Host not allowed, plain HTTP to redirect).
+    The public page view `request` resolves to, or None (admin, the preview, anything else). Its request
+    is made anonymous: a public page is the same for everyone, so no cookie may change or bypass it.
+    """
+    view_class = _page_view(settings.ROOT_URLCONF, request.path_info)
+    if view_class is not None:
+        request.META.pop("HTTP_COOKIE", None)
+    return view_class
+
+
+def page_key(request, view_class):
+    """
+    The cache key of the public page `request` asks for (`view_class`, from `public_page`), without its
+    encoding; None when the request is not for a cacheable page (not GET or HEAD, a variant that is not
+    cached), or when the rest of the middleware must answer it (a Host not allowed, plain HTTP to redirect).
     """
     if request.method not in ("GET", "HEAD"):
-        return None
-    # Someone with a session (staff) may be previewing unpublished content: the full stack decides.
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return None
-    view_class = _page_view(settings.ROOT_URLCONF, request.path_info)
-    if view_class is None:
         return None
     try:
         request.get_host()
@@ -233,8 +302,16 @@ def page_key(request):
 
 
 def encoding_for(request):
-    """The encoding of the stored copy this client gets: "gzip" when it accepts it, else ""."""
-    return "gzip" if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
+    """The stored copy this client gets: "br" or "gzip" when its Accept-Encoding allows it (q > 0), else ""."""
+    accepted = {}
+    for part in request.META.get("HTTP_ACCEPT_ENCODING", "").lower().split(","):
+        name, _, parameters = part.partition(";")
+        quality = _QUALITY.search(";" + parameters)
+        try:
+            accepted[name.strip()] = float(quality.group(1)) if quality else 1.0
+        except ValueError:
+            accepted[name.strip()] = 0.0
+    return next((encoding for encoding in ENCODINGS if encoding and accepted.get(encoding, 0) > 0), "")
 
 
 def cached_page(request, key):
@@ -287,7 +364,7 @@ class _LocalCopies:
         self.entries.clear()
 
 
-_local = _LocalCopies(size=512)
+_local = _LocalCopies(size=768)
 
 
 def is_storable(response):
@@ -300,12 +377,13 @@ def is_storable(response):
 
 
 def store(request, key, response):
-    """Store `response` (final, with every header) in both encodings; return the one this client gets."""
+    """Store `response` (final, with every header) in each encoding; return the one this client gets."""
     patch_vary_headers(response, ["Accept-Encoding"])
     variants = {"": response}
-    compressed = _gzipped(response)
-    if compressed is not None:
-        variants["gzip"] = compressed
+    for encoding in ENCODINGS:
+        compressed = _compressed(response, encoding) if encoding else None
+        if compressed is not None:
+            variants[encoding] = compressed
     for encoding, variant in variants.items():
         stored = (variant.status_code, dict(variant.items()), variant.content)
         cache_set(f"{key}:{encoding}", stored, settings.PAGE_CACHE_TIMEOUT)
@@ -313,19 +391,25 @@ def store(request, key, response):
     return variants.get(encoding_for(request), response)
 
 
-def _gzipped(response):
-    """A gzip-compressed copy of `response` with its own ETag, or None if it would not be smaller or is not text."""
+def _compress(content, encoding):
+    if encoding == "br":
+        return brotli.compress(content, quality=11)
+    # No timestamp in the gzip header: the same page always compresses to the same bytes (and ETag).
+    return gzip.compress(content, compresslevel=6, mtime=0)
+
+
+def _compressed(response, encoding):
+    """A copy of `response` compressed with `encoding`, with its own ETag; None if not text or not smaller."""
     content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
     if not (content_type.startswith("text/") or content_type in COMPRESSIBLE_TYPES):
         return None
     if len(response.content) < MIN_COMPRESS_BYTES or response.has_header("Content-Encoding"):
         return None
-    # No timestamp in the gzip header: the same page always compresses to the same bytes (and ETag).
-    content = gzip.compress(response.content, compresslevel=6, mtime=0)
+    content = _compress(response.content, encoding)
     if len(content) >= len(response.content):
         return None
     compressed = HttpResponse(content, status=response.status_code, headers=dict(response.items()))
-    compressed["Content-Encoding"] = "gzip"
+    compressed["Content-Encoding"] = encoding
     compressed["Content-Length"] = str(len(content))
     del compressed["ETag"]
     set_response_etag(compressed)
@@ -337,6 +421,11 @@ def add_preview_headers(response):
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
+
+
+def add_private_headers(response):
+    """A page holding a visitor's own answers: kept by nobody, not even the browser's cache."""
+    response["Cache-Control"] = "private, no-store"
 
 
 def add_page_headers(response):

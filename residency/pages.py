@@ -6,13 +6,15 @@ and the sitemap all read this one list, so a new page is in all of them once it 
 Pages say their own roles, so the project's templates name no app: the home page is the page at
 the site's root, and a view's `nav_label` and `footer_label` put it in the main navigation and in
 every page's footer links.
+`all_routes()` adds the unlisted ones (robots.txt, data files, search), and `cached_paths()` is
+every address they answer, which nginx's copies are purged of when the content changes.
 """
 
 import functools
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import URLPattern, URLResolver, get_resolver, get_urlconf, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, get_urlconf, reverse, set_urlconf
 from django.urls.resolvers import RoutePattern
 
 from .views import PublicPageMixin
@@ -71,7 +73,7 @@ def _walk(patterns, prefix="/", namespace=None):
             yield from _walk(entry.url_patterns, prefix + str(entry.pattern), nested or namespace)
         elif isinstance(entry, URLPattern) and isinstance(entry.pattern, RoutePattern):
             view_class = getattr(entry.callback, "view_class", None)
-            if view_class is None or not issubclass(view_class, PublicPageMixin) or not view_class.listed:
+            if view_class is None or not issubclass(view_class, PublicPageMixin):
                 continue
             name = f"{namespace}:{entry.name}" if namespace else entry.name
             yield Route(
@@ -88,9 +90,14 @@ def _routes(urlconf):
     return tuple(_walk(get_resolver(urlconf).url_patterns))
 
 
+def all_routes():
+    """Every route of a view built on PublicPageMixin, unlisted ones (robots.txt, data files, search) too."""
+    return _routes(get_urlconf() or settings.ROOT_URLCONF)
+
+
 def routes():
     """Every public page's route, in the order of the URL configuration."""
-    return _routes(get_urlconf() or settings.ROOT_URLCONF)
+    return [route for route in all_routes() if route.view_class.listed]
 
 
 def home_route():
@@ -114,6 +121,20 @@ def footer_routes():
 def public_pages():
     """The address of every public page: each list page, and each object's page (queries the database)."""
     return [path for route in routes() for path in route.paths()]
+
+
+def cached_paths():
+    """
+    Every address a visitor can be answered from a cache without a query string: each public page and
+    each unlisted one (robots.txt, the sitemap, data files, the calendar), on the site's own URLs
+    (queries the database).
+    """
+    previous = get_urlconf()
+    set_urlconf(None)
+    try:
+        return [path for route in all_routes() for path in route.paths()]
+    finally:
+        set_urlconf(previous)
 
 
 def main_pages():

@@ -182,8 +182,12 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=24 * 60 * 60)
 # CDNs and proxies may keep a public page this long (s-maxage); browsers revalidate every time.
 PAGE_SHARED_MAX_AGE = env.int("PAGE_SHARED_MAX_AGE", default=60)
-# How often each server process asks the database whether the content changed (seconds).
-CONTENT_VERSION_CHECK_SECONDS = env.float("CONTENT_VERSION_CHECK_SECONDS", default=1.0)
+# How often each server process asks the database whether the content changed (seconds): an edit
+# shows within this (nginx's copies are purged, residency.edge), so it is well under a second.
+CONTENT_VERSION_CHECK_SECONDS = env.float("CONTENT_VERSION_CHECK_SECONDS", default=0.25)
+# The purge listener of each nginx in front of the site (deploy/nginx/residency.conf), e.g.
+# http://10.0.0.5:8081,http://10.0.0.6:8081: each drops its copies of the pages when the content changes.
+NGINX_PURGE_URLS = env.list("NGINX_PURGE_URLS", default=[])
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses logins from an address with too many recent failures.
@@ -247,6 +251,12 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The admin's cookies stay under its path (staff preview the site there too, applications.middleware):
+# browsers never send them with a public page, which is the same for everyone and cached as such.
+SESSION_COOKIE_PATH = f"/{ADMIN_URL}"
+CSRF_COOKIE_PATH = f"/{ADMIN_URL}"
+# Admin's messages ("saved") ride in the session, not in a cookie of their own on every path.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -4,7 +4,6 @@ only known parameters and values count, so junk cannot make new cache entries.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import TooManyFieldsSent
 from django.http import QueryDict
 
@@ -12,12 +11,15 @@ from . import pagecache
 
 
 def known_slugs(model):
-    """The slugs of every `model` object, looked up once per content version and kept in the shared cache."""
+    """
+    The slugs of every `model` object, looked up once per content version and kept in the shared cache
+    (through the page cache's outage-tolerant calls: with the cache down, they are looked up afresh).
+    """
     key = f"known:{pagecache.current_version().timestamp()}:{model._meta.label_lower}"
-    slugs = cache.get(key)
+    slugs = pagecache.cache_get(key)
     if slugs is None:
         slugs = frozenset(model._default_manager.values_list("slug", flat=True))
-        cache.set(key, slugs, settings.PAGE_CACHE_TIMEOUT)
+        pagecache.cache_set(key, slugs, settings.PAGE_CACHE_TIMEOUT)
     return slugs
 
 

@@ -33,6 +33,12 @@ class PublicPageMixin:
     listed = True
     nav_label = None
     footer_label = None
+    # Answers each query afresh (search, the answered self-check): nginx limits how often one client may
+    # ask, and how many such requests Django works on at once (deploy/nginx/residency.conf lists the paths).
+    limited = False
+    # Its query string holds a visitor's own answers: an answered page is `private, no-store` (see
+    # `is_private`), and nginx logs its path without the query string (deploy/nginx/residency.conf).
+    private_queries = False
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -49,12 +55,18 @@ class PublicPageMixin:
         """
         return ""
 
+    def is_private(self):
+        """Whether this response holds the visitor's own answers (a page with `private_queries`, answered)."""
+        return self.private_queries and self.page_variant(self.request) is None
+
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if getattr(request, "page_preview", False):
+            if self.is_private():
+                pagecache.add_private_headers(response)
+            elif getattr(request, "page_preview", False):
                 pagecache.add_preview_headers(response)
             else:
                 pagecache.add_page_headers(response)

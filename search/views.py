@@ -15,6 +15,7 @@ class SearchView(PublicPageMixin, TemplateView):
     template_name = "search/results.html"
     # Search results are not a page to list (sitemap, navigation); the form is on every page.
     listed = False
+    limited = True
 
     @classmethod
     def query(cls, request):

@@ -15,6 +15,7 @@ renders = itertools.count(1)
 def echo(request):
     """What the site received from nginx: the forwarding headers and the client address it derives."""
     seen = {
+        "host": request.META.get("HTTP_HOST"),
         "x_forwarded_for": request.META.get("HTTP_X_FORWARDED_FOR"),
         "x_forwarded_proto": request.META.get("HTTP_X_FORWARDED_PROTO"),
         "x_forwarded_host": request.META.get("HTTP_X_FORWARDED_HOST"),

@@ -1,21 +1,19 @@
-"""Real servers for tests that run the site in other processes: a prepared database, and a Redis of their own."""
+"""
+Real servers for tests that run the site in other processes: a prepared database, a Redis of their own,
+and gunicorn behind nginx. The servers are the ones `make serve` and `make bench` start (deploy/stack.py).
+"""
 
 import contextlib
 import os
-import shutil
-import socket
-import subprocess
 import sys
-import time
 
 import pytest
 from django.conf import settings
 
+sys.path.insert(0, str(settings.BASE_DIR / "deploy"))
+import stack  # noqa: E402
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+free_port = stack.free_port
 
 
 def site_environment(database_path, **extra):
@@ -26,10 +24,10 @@ def site_environment(database_path, **extra):
 
 
 def manage(env, *arguments):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    try:
+        stack.manage(env, *arguments)
+    except stack.StackError as error:
+        pytest.fail(str(error))
 
 
 def prepare_database(path):
@@ -42,21 +40,11 @@ def prepare_database(path):
 
 @contextlib.contextmanager
 def redis_server():
-    """A Redis server of the test's own, on a free port (never the shared one), stopped afterwards."""
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed (Debian package redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
+    """A Redis server of the test's own, on a free port (never the shared one), stopped afterwards: its URL."""
     try:
-        for _ in range(200):
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(10)
+        with stack.redis_server() as redis:
+            yield redis.url
+    except stack.StackError as error:
+        if "not installed" not in str(error):
+            raise
+        pytest.skip(str(error))

@@ -1,6 +1,7 @@
 """
-Outages degrade instead of failing: with the cache down or hung, pages are rendered without it; with
-the database down, cached pages are still served and /healthz says which part is down.
+Outages degrade instead of failing: with the cache down or hung, every page, with or without
+parameters, is rendered without it; with the database down, cached pages are still served and
+/healthz says which part is down.
 
 Each scenario runs in a fresh process with the production settings, against a real Redis started
 for the test (or a port that refuses, or one that never answers) and a SQLite database file that
@@ -37,6 +38,15 @@ for step, argument in json.loads(sys.argv[1]):
     if step == "get":
         response = client.get(argument)
         results.append({"status": response.status_code, "text": response.content.decode()})
+    elif step == "get_every_page":
+        # Every public address, and every page that reads its query string with known values from this database.
+        from residency import pages
+        from tests.parameters import pages_with_parameters
+
+        paths = [*pages.cached_paths(), *pages_with_parameters()]
+        statuses = {path: client.get(path).status_code for path in paths}
+        failed = {path: status for path, status in statuses.items() if status != 200}
+        results.append({"pages": len(paths), "failed": failed})
     elif step == "break_database":
         # The file becomes a folder: every new connection fails, as with a database server that is down.
         connections.close_all()
@@ -103,6 +113,17 @@ def test_with_redis_refusing_pages_are_rendered_and_healthz_reports_the_cache_do
     assert second["text"] == first["text"]
     assert health["status"] == HTTPStatus.OK
     assert health["text"] == "database: ok\ncache: unavailable\n"
+    assert "Page cache unavailable" in log
+
+
+@pytest.mark.parametrize("outage", ["refused", "hung"])
+def test_every_page_with_or_without_parameters_answers_with_redis_down(database, hung_port, outage):
+    port = hung_port if outage == "hung" else servers.free_port()
+    (first, second), log = run(
+        database, f"redis://127.0.0.1:{port}/0", ["get_every_page", None], ["get_every_page", None]
+    )
+    for answer in (first, second):
+        assert answer["pages"] > 20 and answer["failed"] == {}
     assert "Page cache unavailable" in log
 
 

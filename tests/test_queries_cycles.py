@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from applications import preview
 from applications.models import ApplicationCycle
 from residency import pagecache
 from tests.test_queries import multiply_content
@@ -37,7 +38,7 @@ def count(client, url):
 def test_a_previewed_draft_runs_a_fixed_number_of_queries(coordinator_client, name, args):
     draft = ApplicationCycle.objects.live().copy("Previewed")
     coordinator_client.get(reverse("admin:applications_applicationcycle_preview", args=[draft.pk]))
-    url = reverse(name, args=args)
+    url = preview.address(reverse(name, args=args))
     pagecache.current_version()
     before = count(coordinator_client, url)
     multiply_content()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from reversion.models import Version
 
+from applications import preview
 from applications.factories import ApplicationCycleFactory
 from applications.models import ApplicationCycle, InterviewDate
 from conftest import HTTPS
@@ -65,31 +66,44 @@ def test_a_preview_shows_the_draft_to_staff_only_marked_and_never_cached(coordin
     assert deadline_text(live) in public.get(APPLY).text  # cached for the public
     response = coordinator_client.get(reverse("admin:applications_applicationcycle_preview", args=[draft.pk]))
     assert response.status_code == HTTPStatus.FOUND
-    previewed = coordinator_client.get(APPLY)
+    # The preview lives under the admin's path, where the session cookie is sent.
+    assert response["Location"] == preview.address(APPLY)
+    previewed = coordinator_client.get(response["Location"])
     assert deadline_text(draft) in previewed.text
     assert f"Preview of the {draft.name} cycle" in previewed.text
     assert '<meta name="robots" content="noindex, nofollow">' in previewed.text
     assert "noindex" in previewed["X-Robots-Tag"]
     assert "no-store" in previewed["Cache-Control"] and "private" in previewed["Cache-Control"]
+    # Links inside the preview stay in it; the bar links back to the admin.
+    assert f'href="{preview.address(reverse("applications:interviews"))}"' in previewed.text
+    assert reverse("admin:applications_applicationcycle_change", args=[draft.pk]) in previewed.text
     # The track pages and the interview page show the draft too.
     interview = (
         InterviewDate.objects.filter(track_application__cycle=draft).select_related("track_application").first()
     )
-    track_page = coordinator_client.get(interview.track_application.track.get_absolute_url()).text
+    track_page = coordinator_client.get(preview.address(interview.track_application.track.get_absolute_url())).text
     assert dateformat.format(interview.date, "l F jS, Y") in track_page
-    # The public never sees it, before or after.
-    for _ in range(2):
-        text = public.get(APPLY).text
+    # The public never sees it, before or after, nor does the coordinator on the public address.
+    for visitor in (public, coordinator_client):
+        text = visitor.get(APPLY).text
         assert deadline_text(live) in text and "Preview" not in text
     coordinator_client.get(reverse("admin:applications_applicationcycle_stop_preview"))
-    assert deadline_text(live) in coordinator_client.get(APPLY).text
+    assert coordinator_client.get(preview.address(APPLY))["Location"] == APPLY
+
+
+def test_a_preview_address_sends_anyone_else_to_the_public_page(coordinator_client, draft):
+    coordinator_client.get(reverse("admin:applications_applicationcycle_preview", args=[draft.pk]))
+    planner = reverse("applications:planner") + "?track=x"
+    response = Client(**HTTPS).get(preview.address(planner))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == planner
 
 
 def test_a_preview_session_of_a_user_no_longer_staff_shows_the_live_cycle(coordinator, coordinator_client, draft):
     coordinator_client.get(reverse("admin:applications_applicationcycle_preview", args=[draft.pk]))
     coordinator.is_staff = False
     coordinator.save()
-    assert deadline_text(draft) not in coordinator_client.get(APPLY).text
+    assert deadline_text(draft) not in coordinator_client.get(preview.address(APPLY), follow=True).text
 
 
 def test_publish_now_in_admin_asks_first_then_makes_the_draft_live(client, coordinator_client, draft):
