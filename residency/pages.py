@@ -101,11 +101,15 @@ def routes():
 
 
 def home_route():
-    """The home page: the public page at the site's root."""
-    for route in routes():
-        if route.route == "/":
-            return route
-    raise ImproperlyConfigured("No public page is at the site's root (''): every page's header links to one.")
+    """
+    The home page: the public page at the root of all the others (the site's root; in a staff member's
+    preview, the preview's root).
+    """
+    pages = routes()
+    root = min(pages, key=lambda route: len(route.route), default=None)
+    if root is None or root.parameters or not all(route.route.startswith(root.route) for route in pages):
+        raise ImproperlyConfigured("No public page is at the site's root (''): every page's header links to one.")
+    return root
 
 
 def navigation_routes():
