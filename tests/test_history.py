@@ -457,7 +457,8 @@ def test_history_pages_run_a_fixed_number_of_queries(
     benefits = BenefitFactory.create_batch(revisions)
     changelist = url("programs_benefit_changelist")
     bulk = {"action": "delete_selected", "_selected_action": [b.pk for b in benefits], "post": "yes"}
-    coordinator_client.post(changelist, bulk)
+    # Followed, so the deletion's message (kept in the session) is read before the pages are counted.
+    coordinator_client.post(changelist, bulk, follow=True)
     mine = {"user__id__exact": coordinator.pk}
     pages = [
         (url("applications_trackapplication_history", application.pk), {}, 9),
