@@ -8,9 +8,11 @@ class ApplicationsConfig(AppConfig):
     content = True
 
     def ready(self):
+        from residency.health import content_checks
         from residency.pagecache import scheduled_changes
 
         scheduled_changes.connect(cycle_moments, dispatch_uid="applications.cycle_moments")
+        content_checks.connect(cycle_missing, dispatch_uid="applications.cycle_missing")
 
 
 def cycle_moments(sender, **kwargs):
@@ -18,3 +20,10 @@ def cycle_moments(sender, **kwargs):
     from .models import ApplicationCycle
 
     return ApplicationCycle.objects.moments()
+
+
+def cycle_missing(sender, **kwargs):
+    """/healthz: with no cycle published yet, the application pages have nothing to show."""
+    from .models import ApplicationCycle
+
+    return [] if ApplicationCycle.objects.published().exists() else ["published cycle"]
