@@ -155,9 +155,7 @@ FORMULAS = [
 
 
 @pytest.mark.parametrize("name", FORMULAS)
-def test_a_clinic_name_a_spreadsheet_would_run_is_published_as_text_in_the_csv_and_as_typed_in_the_json(
-    client, name
-):
+def test_a_clinic_name_a_spreadsheet_would_run_is_published_as_text_in_the_csv_and_as_typed_in_the_json(client, name):
     practice = PracticeFactory(name=name, abbreviation=name[:20], tracks=[TrackFactory()])
     response = client.get(reverse("opendata:csv-clinics"))
     (row,) = [row for row in csv.DictReader(io.StringIO(response.content.decode())) if row["slug"] == practice.slug]

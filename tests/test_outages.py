@@ -127,7 +127,10 @@ def test_with_the_database_down_cached_pages_are_served_and_healthz_says_503(dat
     assert cached["status"] == during["status"] == HTTPStatus.OK
     assert during["text"] == cached["text"]
     assert uncached["status"] == HTTPStatus.INTERNAL_SERVER_ERROR  # never cached: nothing to serve
-    assert health == {"status": HTTPStatus.SERVICE_UNAVAILABLE, "text": "database: unavailable\ncache: ok\ncontent: unknown\n"}
+    assert health == {
+        "status": HTTPStatus.SERVICE_UNAVAILABLE,
+        "text": "database: unavailable\ncache: ok\ncontent: unknown\n",
+    }
     assert "Database unavailable" in log
 
 
