@@ -1,11 +1,17 @@
-"""Real servers for tests that run the site in other processes: a prepared database, and a Redis of their own."""
+"""
+Real servers for tests (and `make bench`) that run the site in other processes: a prepared database, and a
+Redis and a PostgreSQL server of their own.
+"""
 
 import contextlib
+import glob
 import os
+import pwd
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -60,3 +66,103 @@ def redis_server():
     finally:
         process.terminate()
         process.wait(10)
+
+
+class MissingServer(RuntimeError):
+    """A server program the caller needs is not installed."""
+
+
+class PostgresCluster:
+    """
+    A PostgreSQL server of the caller's own: a new cluster made by Debian's `initdb` in a temporary folder,
+    run by `pg_ctl` on a free loopback port (never the shared server), so it can be stopped and started again
+    as an outage would. PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
+    """
+
+    def __init__(self):
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=_version) or [shutil.which("pg_ctl")]
+        if not found[-1]:
+            raise MissingServer("PostgreSQL's initdb and pg_ctl are not installed (Debian package postgresql)")
+        self.bin = os.path.dirname(found[-1])
+        self.port = free_port()
+        self.user = "postgres" if os.geteuid() == 0 else None
+        if self.user:
+            try:
+                pwd.getpwnam(self.user)
+            except KeyError:
+                raise MissingServer("running as root, PostgreSQL needs a `postgres` user to run as") from None
+        # Not under pytest's temporary folders: the postgres user must be able to reach it.
+        self.folder = tempfile.mkdtemp(prefix="residency-postgres-")
+        self.data = os.path.join(self.folder, "data")
+        if self.user:
+            shutil.chown(self.folder, self.user)
+        try:
+            self._run(
+                "initdb",
+                "--pgdata",
+                self.data,
+                "--username",
+                "postgres",
+                "--auth",
+                "trust",
+                "--encoding",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            )
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+
+    def _run(self, program, *arguments):
+        result = subprocess.run(
+            [os.path.join(self.bin, program), *arguments], user=self.user, capture_output=True, text=True
+        )
+        if result.returncode:
+            raise RuntimeError(f"{program} failed: {result.stdout}{result.stderr}")
+        return result
+
+    def url(self, database="postgres"):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def start(self):
+        """Start the server and wait until it accepts connections."""
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.folder} "
+            # A throwaway cluster: durability traded for speed.
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        log = os.path.join(self.folder, "server.log")
+        self._run("pg_ctl", "start", "--pgdata", self.data, "--wait", "--timeout", "60", "-o", options, "--log", log)
+
+    def stop(self, mode="fast"):
+        """Stop the server: "fast" disconnects the clients cleanly, "immediate" is as abrupt as a crash."""
+        self._run("pg_ctl", "stop", "--pgdata", self.data, "--wait", "--mode", mode)
+
+    def create_database(self, name):
+        import psycopg
+
+        with psycopg.connect(self.url(), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def remove(self):
+        with contextlib.suppress(RuntimeError):
+            self.stop("immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _version(path):
+    """/usr/lib/postgresql/15/bin/pg_ctl -> 15, to pick the newest installed."""
+    return int(path.split("/")[-3]) if path.split("/")[-3].isdigit() else 0
+
+
+@contextlib.contextmanager
+def postgres_cluster():
+    """A started PostgresCluster, removed afterwards; MissingServer when PostgreSQL is not installed."""
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()

@@ -275,7 +275,8 @@ query_strings = st.one_of(
 
 
 @hypothesis_settings(
-    max_examples=250,
+    # At least this many; more with HYPOTHESIS_PROFILE=long (conftest.py).
+    max_examples=max(250, hypothesis_settings.default.max_examples),
     deadline=None,
     database=None,  # no .hypothesis/ folder in the project
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -636,7 +637,7 @@ def tool_queries(draw):
 
 
 @hypothesis_settings(
-    max_examples=200,
+    max_examples=max(200, hypothesis_settings.default.max_examples),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
