@@ -22,6 +22,12 @@ from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent / "nginx"
 SHARED = ["residency.conf", "locations.conf"]
+# Included by every block that adds headers: production's sets HSTS and the other security headers on
+# nginx's own answers; a local run (no TLS) gets this instead.
+SECURITY_HEADERS = "security-headers.conf"
+NO_SECURITY_HEADERS = "# A local run without TLS: Django adds the security headers to its answers; nginx adds none.\n"
+# Mozilla's HSTS, with what Django sends (SECURE_HSTS_INCLUDE_SUBDOMAINS and SECURE_HSTS_PRELOAD on).
+HSTS = "max-age=63072000; includeSubDomains; preload"
 
 
 class NginxTemplate(string.Template):
@@ -29,7 +35,7 @@ class NginxTemplate(string.Template):
     idpattern = r"[A-Z_]+"
 
 
-def render(output, site, values):
+def render(output, site, values, security_headers=False):
     """Write the shared files and `site` (production.conf or local.conf), filled in, into `output`; return its path."""
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
@@ -37,6 +43,8 @@ def render(output, site, values):
     for name in [*SHARED, site]:
         text = NginxTemplate((TEMPLATES / name).read_text()).substitute(values)
         (output / name).write_text(text)
+    headers = (TEMPLATES / SECURITY_HEADERS).read_text() if security_headers else NO_SECURITY_HEADERS
+    (output / SECURITY_HEADERS).write_text(headers)
     return output / site
 
 
@@ -65,8 +73,27 @@ def render_local(output, run_dir, *, listen, upstream, static_root, extra="", ac
 
 
 def render_production(output, **values):
-    """production.conf and the shared files, for Debian's nginx."""
-    return render(output, "production.conf", values)
+    """
+    production.conf and the shared files, for Debian's nginx. By default OCSP responses are checked against the
+    certificate's own chain, names are resolved by this machine's resolvers, and HSTS is Mozilla's two years.
+    """
+    values = {
+        "TRUSTED_CERTIFICATE": values["CERTIFICATE"],
+        "RESOLVER": " ".join(system_resolvers()),
+        "HSTS": HSTS,
+        **values,
+    }
+    return render(output, "production.conf", values, security_headers=True)
+
+
+def system_resolvers(resolv_conf="/etc/resolv.conf"):
+    """The name servers this machine uses (nginx needs addresses, IPv6 ones in brackets); loopback if none."""
+    try:
+        lines = Path(resolv_conf).read_text().splitlines()
+    except OSError:
+        lines = []
+    found = [line.split()[1] for line in lines if line.split()[:1] == ["nameserver"] and len(line.split()) > 1]
+    return [f"[{address}]" if ":" in address else address for address in found] or ["127.0.0.1"]
 
 
 def main(argv=None):
@@ -82,9 +109,22 @@ def main(argv=None):
     parser.add_argument("--access-log", default="/var/log/nginx/residency.access.log")
     parser.add_argument("--http-port", default="80")
     parser.add_argument("--https-port", default="443")
+    parser.add_argument(
+        "--trusted-certificate",
+        help="the issuer's chain (PEM) to check stapled OCSP answers with, e.g. Let's Encrypt's chain.pem "
+        "(default: --certificate, whose full chain holds the issuer)",
+    )
+    parser.add_argument(
+        "--resolver",
+        help="DNS servers nginx asks for the OCSP responder, space-separated (default: /etc/resolv.conf's)",
+    )
+    parser.add_argument("--hsts", default=HSTS, help=f"the Strict-Transport-Security header (default: {HSTS})")
     args = parser.parse_args(argv)
     path = render_production(
         args.output,
+        TRUSTED_CERTIFICATE=args.trusted_certificate or args.certificate,
+        RESOLVER=args.resolver or " ".join(system_resolvers()),
+        HSTS=args.hsts,
         SERVER_NAME=args.server_name,
         CERTIFICATE=args.certificate,
         CERTIFICATE_KEY=args.certificate_key,
