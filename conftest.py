@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from residency import content, pagecache
+from tests import servers
 
 # Property tests: a failure prints the blob that replays it (`@reproduce_failure`), in CI too.
 # HYPOTHESIS_PROFILE=long runs each property with at least HYPOTHESIS_MAX_EXAMPLES examples (README: Testing).
@@ -63,3 +64,13 @@ def coordinator(django_user_model):
 def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A PostgreSQL server of the tests' own (tests/servers.py), for those that stop it or drop its databases."""
+    try:
+        with servers.postgres_cluster() as cluster:
+            yield cluster
+    except servers.MissingServer as error:
+        pytest.skip(str(error))

@@ -230,6 +230,10 @@ RELEASE = release.compute(BASE_DIR, Path(STATIC_ROOT) / "staticfiles.json")
 # Where `load_content` reads and `export_content` writes the site's content.
 CONTENT_FIXTURES_DIR = BASE_DIR / "fixtures"
 
+# Where `manage.py backup` (make backup) writes the backups of the database and media, and how many it keeps.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=30)
+
 # --- Security -------------------------------------------------------------------------------
 # Production sits behind a proxy that ends TLS and says so in X-Forwarded-Proto; it must strip
 # that header from clients' requests.

@@ -28,12 +28,8 @@ UNCACHED = "/search/?q=clinic"
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    try:
-        with servers.postgres_cluster() as running:
-            yield running
-    except servers.MissingServer as error:
-        pytest.skip(str(error))
+def cluster(postgres_cluster):
+    return postgres_cluster
 
 
 @pytest.fixture(scope="module")
