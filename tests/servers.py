@@ -46,6 +46,13 @@ def prepare_database(path):
     return path
 
 
+def collect_static(root):
+    """collectstatic into `root` with the production storage (hashed names, a manifest), as a deploy runs it."""
+    env = site_environment(root / "unused.sqlite3", DJANGO_SETTINGS_MODULE="residency.settings", STATIC_ROOT=str(root))
+    manage(env, "collectstatic", "--noinput")
+    return root
+
+
 @contextlib.contextmanager
 def redis_server():
     """A Redis server of the test's own, on a free port (never the shared one), stopped afterwards."""

@@ -41,6 +41,11 @@ def database_url(cluster):
     return url
 
 
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    return servers.collect_static(tmp_path_factory.mktemp("static"))
+
+
 @pytest.fixture
 def redis_url():
     with servers.redis_server() as url:
@@ -49,7 +54,7 @@ def redis_url():
 
 def status(url):
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=60) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -69,7 +74,7 @@ class Visitors(threading.Thread):
     def run(self):
         while not self.stopping.is_set():
             for path in CACHED_PAGES:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 try:
                     connection.request("GET", path)
                     response = connection.getresponse()
@@ -82,23 +87,25 @@ class Visitors(threading.Thread):
 
 
 def test_postgresql_stopped_under_load_cached_pages_served_throughout_and_the_site_recovers(
-    cluster, database_url, redis_url, tmp_path
+    cluster, database_url, redis_url, static_root, tmp_path
 ):
     if stack.nginx_binary() is None:
         pytest.skip("nginx is not installed (Debian package nginx; .ci/run installs it)")
     direct_port = servers.free_port()
+    # The production settings, as `make serve` runs them (plain HTTP behind nginx on loopback): connections
+    # kept and health-checked, and the content version asked every second, so the outage is noticed at once.
     env = servers.site_environment(
         "unused",
         DATABASE_URL=database_url,
-        DJANGO_SETTINGS_MODULE="tests.nginx_settings",
+        DJANGO_SETTINGS_MODULE="residency.settings",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
         CACHE_URL=redis_url,
         WEB_CONCURRENCY="2",
-        # As in production: connections kept and health-checked, and a down database noticed within a second.
         CONN_MAX_AGE="60",
         CONTENT_VERSION_CHECK_SECONDS="1",
     )
-    static_root = tmp_path / "static"
-    static_root.mkdir()
     with stack.Stack(
         env, tmp_path / "run", port=servers.free_port(), static_root=static_root, also_bind=f"127.0.0.1:{direct_port}"
     ) as site:
