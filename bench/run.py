@@ -5,7 +5,8 @@ It starts a Redis of its own, prepares a SQLite database of its own, starts guni
 settings, gunicorn.conf.py) behind nginx (deploy/nginx/, as `make serve` runs it) and measures:
 throughput of each main page against the same bytes served as files, by nginx and by whitenoise
 in the same gunicorn, in pairs; 200 slow clients; how soon an edit shows; 256 connections for 30 s;
-the database made unavailable; Redis stopped. See bench/README.md and docs/performance.md.
+the database made unavailable; Redis stopped; a PostgreSQL cluster of its own stopped and started again.
+See bench/README.md and docs/performance.md.
 
 Exit status: 0; 1 when a request failed where none may (the first fetch, the load and outage runs);
 2 when the servers could not be prepared or started. Missed targets are reported, not failed.
@@ -35,7 +36,10 @@ import queries
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
+sys.path.insert(0, str(ROOT))
 import stack  # noqa: E402
+
+from tests.servers import MissingServer  # noqa: E402
 
 # The main public pages, one of each kind, from the site's one list (filled in once Django is set up).
 PAGES = []
@@ -191,6 +195,58 @@ def redis_outage(redis, site, direct_port):
     return _status(direct_port, "/healthz"), through_nginx, direct
 
 
+def postgres_outage(temp_dir, log):
+    """
+    The same site on a PostgreSQL cluster of its own (tests/servers.py) with a Redis of its own: the cluster
+    is stopped as a crash would stop it 2 s into a load through nginx, gunicorn alone is loaded while it is
+    down, then it is started again and the site must recover by itself.
+    """
+    from tests import servers
+
+    redis = Redis()
+    try:
+        with servers.postgres_cluster() as cluster:
+            env = environment(temp_dir, redis.url)
+            env.pop("DATABASE_PATH")
+            env.update(DATABASE_URL=cluster.create_database("bench"), CONN_MAX_AGE="60")
+            progress("PostgreSQL: a cluster of its own, migrate and load_content")
+            for command in (["migrate", "--noinput"], ["load_content"]):
+                manage(env, log, *command)
+            direct_port = stack.free_port()
+            with stack.Stack(
+                env,
+                temp_dir / "run-postgres",
+                port=stack.free_port(),
+                static_root=env["STATIC_ROOT"],
+                also_bind=f"127.0.0.1:{direct_port}",
+                output=log,
+            ) as site:
+                # Every page once on each port first: the workers load the app before they answer (no preload).
+                for path in PAGES:
+                    for port in (site.port, direct_port):
+                        if get(port, path, timeout=60)[0] != 200:
+                            raise BenchFailed(f"{path} did not answer 200 on PostgreSQL")
+                load(site.port, PAGES, CONNECTIONS, 3, "PostgreSQL: warm-up through nginx")
+                load(direct_port, PAGES, CONNECTIONS, 3, "PostgreSQL: warm-up of gunicorn alone")
+                timer = threading.Timer(2, cluster.stop, kwargs={"mode": "immediate"})
+                timer.start()
+                through_nginx = load(site.port, PAGES, CONNECTIONS, 8, "PostgreSQL stopped after 2 s, through nginx")
+                timer.join()
+                health = _status(direct_port, "/healthz")
+                direct = load(direct_port, PAGES, CONNECTIONS, 5, "PostgreSQL stopped, gunicorn alone")
+                cluster.start()
+                started = time.monotonic()
+                while _status(direct_port, "/healthz") != 200:
+                    if time.monotonic() - started > 60:
+                        raise BenchFailed("the site did not recover within 60 s of PostgreSQL starting again")
+                    time.sleep(0.05)
+                recovered = time.monotonic() - started
+                after = load(direct_port, PAGES, CONNECTIONS, 3, "PostgreSQL started again, gunicorn alone")
+        return health, through_nginx, direct, recovered, after
+    finally:
+        redis.stop()
+
+
 def _status(port, path):
     try:
         return get(port, path)[0]
@@ -279,6 +335,7 @@ def report(results):
     soak = results["soak"]
     db_health, db_nginx, db_direct = results["database"]
     redis_health, redis_nginx, redis_direct = results["redis"]
+    pg_health, pg_nginx, pg_direct, pg_recovered, pg_after = results["postgres"]
     lines += [
         "",
         f"- Slow clients: {held} held open (nginx dropped and the bench reopened {dropped}); normal requests at "
@@ -294,6 +351,10 @@ def report(results):
         f"- Redis stopped: /healthz {redis_health}; through nginx {redis_nginx.requests} requests, errors "
         f"{redis_nginx.describe_errors()}; gunicorn alone {redis_direct.requests} requests, "
         f"{redis_direct.requests_per_second:.0f} req/s, errors {redis_direct.describe_errors()}.",
+        f"- PostgreSQL stopped (a cluster of its own, `pg_ctl stop -m immediate`): /healthz {pg_health}; through "
+        f"nginx {pg_nginx.requests} requests, errors {pg_nginx.describe_errors()}; gunicorn alone "
+        f"{pg_direct.requests} requests, errors {pg_direct.describe_errors()}; started again, /healthz 200 after "
+        f"{pg_recovered:.2f} s, then {pg_after.requests} requests, errors {pg_after.describe_errors()}.",
     ]
     if slow.max_ms >= TARGETS["slow_max_ms"] or slow.errors:
         missed.append(f"slow clients: max {slow.max_ms:.0f} ms, errors {slow.errors} (target all under 2 s)")
@@ -307,6 +368,9 @@ def report(results):
         ("database down, gunicorn", db_direct),
         ("Redis stopped", redis_nginx),
         ("Redis stopped, gunicorn", redis_direct),
+        ("PostgreSQL stopped", pg_nginx),
+        ("PostgreSQL stopped, gunicorn", pg_direct),
+        ("PostgreSQL started again, gunicorn", pg_after),
     ]:
         if result.errors:
             missed.append(f"{name}: {result.describe_errors()} errors (target 0)")
@@ -371,6 +435,7 @@ def run(temp_dir, log):
             results["soak"] = load(site.port, PAGES, SOAK_CONNECTIONS, SOAK_SECONDS, "load")
             results["database"] = database_outage(env, site, direct_port)
             results["redis"] = redis_outage(redis, site, direct_port)
+        results["postgres"] = postgres_outage(temp_dir, log)
         return results
     finally:
         redis.stop()
@@ -402,7 +467,7 @@ def main():
             print(f"  missed: {item}")
         # Errors where none may be are a failure; other missed targets are only reported.
         status = 1 if any("errors" in item and "slow clients" not in item for item in missed) else 0
-    except stack.StackError as error:
+    except (stack.StackError, MissingServer) as error:
         print(f"FAILED: {error}", file=sys.stderr)
     except (BenchFailed, loadgen.LoadFailed) as error:
         status = 1
