@@ -14,7 +14,7 @@ SERVE_ENV := SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; prin
 	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 PORT=$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install lock run test test-postgres lint format migrate load export serve bench clean
+.PHONY: install lock run test test-postgres lint format migrate load export backup restore serve bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,13 @@ test: install ## Run the whole suite on SQLite, and the checks CI relies on.
 
 test-postgres: install ## Run the whole suite on PostgreSQL (DATABASE_URL, default the local server).
 	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/python -m pytest
+
+# With the settings of the database to back up (DATABASE_URL; production's env file on a server).
+backup: install ## Back up the database and MEDIA_ROOT's files into BACKUP_DIR (backups/); keeps the newest 30.
+	$(DEV_ENV) $(BIN)/python manage.py backup
+
+restore: install ## Replace the database with the newest backup, or BACKUP=residency-….tar.gz; asks first.
+	$(DEV_ENV) $(BIN)/python manage.py restore $(BACKUP)
 
 serve: install ## The production configuration: nginx on 127.0.0.1:$(PORT) in front of gunicorn; Ctrl-C stops both.
 	@$(BIN)/python -c 'import sys; sys.path.insert(0, "deploy"); import stack; stack.nginx_binary() or sys.exit(stack.INSTALL_HINT)'

@@ -1,5 +1,8 @@
 """Shared fixtures: a test database holding the site's real content, HTTPS clients, a coordinator."""
 
+import os
+
+import hypothesis
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -7,6 +10,15 @@ from django.core.cache import cache
 from django.test import Client
 
 from residency import content, pagecache
+from tests import servers
+
+# Property tests: a failure prints the blob that replays it (`@reproduce_failure`), in CI too.
+# HYPOTHESIS_PROFILE=long runs each property with at least HYPOTHESIS_MAX_EXAMPLES examples (README: Testing).
+hypothesis.settings.register_profile("default", print_blob=True)
+hypothesis.settings.register_profile(
+    "long", print_blob=True, max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "5000"))
+)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # What the TLS-terminating proxy in front of the site adds to every request.
 HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
@@ -52,3 +64,10 @@ def coordinator(django_user_model):
 def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A PostgreSQL server of the tests' own (deploy/stack.py), for those that stop it or drop its databases."""
+    with servers.postgres_cluster() as cluster:
+        yield cluster

@@ -20,8 +20,10 @@ keepalive = 5
 max_requests = 20000
 max_requests_jitter = 2000
 
-# Load the application once in the master: faster worker starts and shared memory.
-preload_app = True
+# Each worker loads the application itself, so a reload (SIGHUP: `systemctl reload residency`, or to
+# `make serve`) starts workers that run the new code and templates while the old ones finish their requests.
+# Preloading in the master would share memory, but every reload would start workers with the old code.
+preload_app = False
 
 # Logs to stdout and stderr, for the container runtime or systemd to collect. Behind nginx, whose
 # access log names the client, GUNICORN_ACCESS_LOG="" turns gunicorn's off.

@@ -9,9 +9,11 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from residency import slots
+        from residency.health import content_checks
         from residency.pagecache import scheduled_changes
 
         scheduled_changes.connect(cycle_moments, dispatch_uid="applications.cycle_moments")
+        content_checks.connect(cycle_missing, dispatch_uid="applications.cycle_missing")
         # Staff previewing a cycle see it marked on every page, kept from search engines; the admin index opens
         # with the cycle's state.
         slots.register("head", "applications/includes/_preview_head.html")
@@ -24,3 +26,10 @@ def cycle_moments(sender, **kwargs):
     from .models import ApplicationCycle
 
     return ApplicationCycle.objects.moments()
+
+
+def cycle_missing(sender, **kwargs):
+    """/healthz: with no cycle published yet, the application pages have nothing to show."""
+    from .models import ApplicationCycle
+
+    return [] if ApplicationCycle.objects.published().exists() else ["published cycle"]

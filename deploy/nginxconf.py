@@ -30,6 +30,8 @@ MODULES = {
     "brotli.conf": ("ngx_http_brotli_static_module.so", "libnginx-mod-http-brotli-static"),
     "purge.conf": ("ngx_http_cache_purge_module.so", "libnginx-mod-http-cache-purge"),
 }
+# Mozilla's HSTS, with what Django sends (SECURE_HSTS_INCLUDE_SUBDOMAINS and SECURE_HSTS_PRELOAD on).
+HSTS = "max-age=63072000; includeSubDomains; preload"
 
 
 class NginxTemplate(string.Template):
@@ -109,8 +111,27 @@ def render_local(
 
 
 def render_production(output, **values):
-    """production.conf and the shared files, for Debian's nginx."""
+    """
+    production.conf and the shared files, for Debian's nginx. By default OCSP responses are checked against the
+    certificate's own chain, names are resolved by this machine's resolvers, and HSTS is Mozilla's two years.
+    """
+    values = {
+        "TRUSTED_CERTIFICATE": values["CERTIFICATE"],
+        "RESOLVER": " ".join(system_resolvers()),
+        "HSTS": HSTS,
+        **values,
+    }
     return render(output, "production.conf", values)
+
+
+def system_resolvers(resolv_conf="/etc/resolv.conf"):
+    """The name servers this machine uses (nginx needs addresses, IPv6 ones in brackets); loopback if none."""
+    try:
+        lines = Path(resolv_conf).read_text().splitlines()
+    except OSError:
+        lines = []
+    found = [line.split()[1] for line in lines if line.split()[:1] == ["nameserver"] and len(line.split()) > 1]
+    return [f"[{address}]" if ":" in address else address for address in found] or ["127.0.0.1"]
 
 
 def main(argv=None):
@@ -137,9 +158,22 @@ def main(argv=None):
         default="127.0.0.1",
         help="addresses or networks of the site's server processes, allowed to purge (comma-separated)",
     )
+    parser.add_argument(
+        "--trusted-certificate",
+        help="the issuer's chain (PEM) to check stapled OCSP answers with, e.g. Let's Encrypt's chain.pem "
+        "(default: --certificate, whose full chain holds the issuer)",
+    )
+    parser.add_argument(
+        "--resolver",
+        help="DNS servers nginx asks for the OCSP responder, space-separated (default: /etc/resolv.conf's)",
+    )
+    parser.add_argument("--hsts", default=HSTS, help=f"the Strict-Transport-Security header (default: {HSTS})")
     args = parser.parse_args(argv)
     path = render_production(
         args.output,
+        TRUSTED_CERTIFICATE=args.trusted_certificate or args.certificate,
+        RESOLVER=args.resolver or " ".join(system_resolvers()),
+        HSTS=args.hsts,
         SERVER_NAME=args.server_name,
         CERTIFICATE=args.certificate,
         CERTIFICATE_KEY=args.certificate_key,

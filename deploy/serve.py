@@ -2,7 +2,8 @@
 `make serve`: the site as deployed, in the foreground: gunicorn behind nginx on 127.0.0.1:PORT, its
 purge listener on a free port of its own (the server processes' NGINX_PURGE_URLS).
 
-Ctrl-C or SIGTERM stops both. Without nginx it says how to install it and exits; it installs nothing.
+Ctrl-C or SIGTERM stops both; SIGHUP reloads gunicorn with the new code and templates (a deploy).
+Without nginx it says how to install it and exits; it installs nothing.
 The Makefile has already collected the static files, migrated and loaded the content.
 """
 
@@ -39,7 +40,13 @@ def main():
                 for part in sorted(set(MODULES) - stack.modules):
                     module, package = MODULES[part]
                     print(f"make serve: nginx's {module} is not installed ({package}): running without it.")
-                print(f"The site is at {stack.url}/ (nginx in front of gunicorn); Ctrl-C stops both.", flush=True)
+                # A deploy without an outage: `kill -HUP <pid>` starts gunicorn workers with the new code.
+                signal.signal(signal.SIGHUP, lambda *_: stack.reload())
+                print(
+                    f"The site is at {stack.url}/ (nginx in front of gunicorn); Ctrl-C stops both; "
+                    f"`kill -HUP {os.getpid()}` reloads the code.",
+                    flush=True,
+                )
                 while stack.running():
                     time.sleep(0.5)
                 print("make serve: gunicorn or nginx stopped by itself; stopping the other.", file=sys.stderr)

@@ -44,8 +44,13 @@ class JSONDataView(DataFileMixin, View):
         return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2) + "\n"
 
 
+# A cell a spreadsheet would read as a formula (or a formula after a tab or carriage return) starts with
+# one of these; OWASP's "CSV Injection" says to put a single quote before it and quote every cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 class CSVDataView(DataFileMixin, View):
-    """One table as CSV; each row names the cycle and when the content last changed."""
+    """One table as CSV; each row names the cycle and when the content last changed. Text never runs as a formula."""
 
     content_type = "text/csv; charset=utf-8"
     table = None
@@ -56,7 +61,7 @@ class CSVDataView(DataFileMixin, View):
         about = data.about(cycle)
         out = io.StringIO()
         fields = [*(rows[0] if rows else {}), *about]
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
         writer.writeheader()
         for row in rows:
             writer.writerow({**_cells(row), **_cells(about)})
@@ -64,13 +69,18 @@ class CSVDataView(DataFileMixin, View):
 
 
 def _cells(row):
-    """CSV cells: dates and times in ISO 8601, lists joined with spaces, nothing for None."""
+    """CSV cells: dates and times in ISO 8601, lists joined with spaces, nothing for None, text never a formula."""
     return {
-        key: " ".join(value)
+        key: _text(" ".join(value))
         if isinstance(value, list)
-        else (value.isoformat() if hasattr(value, "isoformat") else ("" if value is None else value))
+        else (value.isoformat() if hasattr(value, "isoformat") else ("" if value is None else _text(value)))
         for key, value in row.items()
     }
+
+
+def _text(value):
+    """Text as typed, with a single quote before it when a spreadsheet would run it; numbers are left alone."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 class SchemaView(DataFileMixin, View):

@@ -4,7 +4,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, QueryDict
 from django.utils.cache import add_never_cache_headers
 
-from . import pagecache
+from . import health, pagecache
 
 log = logging.getLogger(__name__)
 
@@ -13,11 +13,13 @@ CONDITIONAL_HEADERS = ["HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_
 
 class HealthCheckMiddleware:
     """
-    Answers /healthz with the state of the database and of the cache, one per line; never cached.
+    Answers /healthz with the state of the database, the cache and the content, one per line; never cached.
 
-    200 when the database answers, whatever the cache says (pages are then rendered without it);
-    503 when the database does not. It comes first, before host validation and the HTTPS redirect,
-    so a load balancer or the container's health check can ask over plain HTTP by address.
+    200 when the database answers and the content a visitor needs is there (residency.health), whatever
+    the cache says (pages are then rendered without it); 503 when the database does not answer, or answers
+    with no program or no published cycle (`content: missing (…)`), so a load balancer sends nobody to an
+    empty site. It comes first, before host validation and the HTTPS redirect, so a load balancer or the
+    container's health check can ask over plain HTTP by address.
     """
 
     path = "/healthz"
@@ -28,15 +30,28 @@ class HealthCheckMiddleware:
     def __call__(self, request):
         if request.path != self.path:
             return self.get_response(request)
+        database, missing = True, None
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
-            database = True
         except DatabaseError:
             database = False
+        if database:
+            try:
+                missing = health.missing_content()
+            except DatabaseError:  # The tables are missing (not migrated): the content is unknown.
+                pass
         cache = pagecache.cache_is_up()
-        text = f"database: {'ok' if database else 'unavailable'}\ncache: {'ok' if cache else 'unavailable'}\n"
-        response = HttpResponse(text, content_type="text/plain", status=200 if database else 503)
+        if missing is None:
+            content = "unknown"
+        else:
+            content = f"missing ({', '.join(missing)})" if missing else "ok"
+        text = (
+            f"database: {'ok' if database else 'unavailable'}\n"
+            f"cache: {'ok' if cache else 'unavailable'}\n"
+            f"content: {content}\n"
+        )
+        response = HttpResponse(text, content_type="text/plain", status=200 if content == "ok" else 503)
         add_never_cache_headers(response)
         return response
 

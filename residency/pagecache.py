@@ -297,8 +297,8 @@ def page_key(request, view_class):
     except DatabaseError:
         return None
     page = hashlib.sha256(f"{request.path}?{variant}".encode()).hexdigest()
-    # The site's date is in the key too: pages say which dates are past.
-    return f"page:{version.timestamp()}:{timezone.localdate().isoformat()}:{request.scheme}:{page}"
+    # The site's date is in the key too: pages say which dates are past; and the release, so a deploy renders afresh.
+    return f"page:{settings.RELEASE}:{version.timestamp()}:{timezone.localdate().isoformat()}:{request.scheme}:{page}"
 
 
 def encoding_for(request):

@@ -8,12 +8,15 @@ DATABASE_URL (and CACHE_URL for Redis); DEBUG stays off by default. README.md li
 
 import datetime
 import re
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+
+from residency import errorreports, release
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -234,8 +237,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# The code, templates and collected static files this process runs, hashed once at start (residency/release.py):
+# part of every page's cache key, so pages rendered by the code before a deploy are never served after it.
+RELEASE = release.compute(BASE_DIR, Path(STATIC_ROOT) / "staticfiles.json")
+
 # Where `load_content` reads and `export_content` writes the site's content.
 CONTENT_FIXTURES_DIR = BASE_DIR / "fixtures"
+
+# Where `manage.py backup` (make backup) writes the backups of the database and media, and how many it keeps.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=30)
 
 # --- Security -------------------------------------------------------------------------------
 # Production sits behind a proxy that ends TLS and says so in X-Forwarded-Proto; it must strip
@@ -296,6 +307,22 @@ PERMISSIONS_POLICY = {
 # Requests: refuse bodies and forms far beyond anything the admin sends.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# --- Error reports (residency/errorreports.py) ---------------------------------------------------
+# Server errors are mailed to ADMINS ("Name <address>, …"; nobody by default, they are only logged) through the
+# SMTP server of EMAIL_URL, by Django's own "mail_admins" handler. Reports keep no query string values.
+ADMINS = getaddresses([env("ADMINS", default="")])
+if any("@" not in address for _, address in ADMINS):
+    raise ImproperlyConfigured("ADMINS is a comma-separated list of addresses, e.g. 'Web team <web@example.org>'.")
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+SERVER_EMAIL = env("SERVER_EMAIL", default="root@localhost")
+EMAIL_SUBJECT_PREFIX = env("EMAIL_SUBJECT_PREFIX", default="[Residency site] ")
+DEFAULT_EXCEPTION_REPORTER = "residency.errorreports.Reporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "residency.errorreports.ReportFilter"
+# With SENTRY_DSN set, errors also go to Sentry (errors only, no personal data); off by default.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    errorreports.start_sentry(SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"), release=RELEASE)
 
 LOGGING = {
     "version": 1,

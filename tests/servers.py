@@ -1,6 +1,7 @@
 """
-Real servers for tests that run the site in other processes: a prepared database, a Redis of their own,
-and gunicorn behind nginx. The servers are the ones `make serve` and `make bench` start (deploy/stack.py).
+Real servers for tests that run the site in other processes: a prepared database, a Redis and a PostgreSQL
+server of their own, and gunicorn behind nginx. The servers are the ones `make serve` and `make bench` start
+(deploy/stack.py); a server that is not installed skips the test, saying so.
 """
 
 import contextlib
@@ -38,13 +39,33 @@ def prepare_database(path):
     return path
 
 
+def collect_static(root):
+    """collectstatic into `root` with the production storage (hashed names, a manifest), as a deploy runs it."""
+    env = site_environment(root / "unused.sqlite3", DJANGO_SETTINGS_MODULE="residency.settings", STATIC_ROOT=str(root))
+    manage(env, "collectstatic", "--noinput")
+    return root
+
+
 @contextlib.contextmanager
-def redis_server():
-    """A Redis server of the test's own, on a free port (never the shared one), stopped afterwards: its URL."""
+def _or_skip():
+    """Skip the test, saying why, when the server it needs is not installed."""
     try:
-        with stack.redis_server() as redis:
-            yield redis.url
+        yield
     except stack.StackError as error:
         if "not installed" not in str(error):
             raise
         pytest.skip(str(error))
+
+
+@contextlib.contextmanager
+def redis_server():
+    """A Redis server of the test's own, on a free port (never the shared one), stopped afterwards: its URL."""
+    with _or_skip(), stack.redis_server() as redis:
+        yield redis.url
+
+
+@contextlib.contextmanager
+def postgres_cluster():
+    """A PostgreSQL cluster of the test's own (stack.PostgresCluster), started, and removed afterwards."""
+    with _or_skip(), stack.postgres_cluster() as cluster:
+        yield cluster

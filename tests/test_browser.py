@@ -144,7 +144,7 @@ def server(tmp_path_factory):
                 with _direct.open(f"{url}/healthz", timeout=2) as response:
                     if response.status == 200:
                         break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # workers still loading the app
                 pass
             assert time.monotonic() < deadline, f"no answer from /healthz:\n{_tail(log_path)}"
             time.sleep(0.1)

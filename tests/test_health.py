@@ -1,6 +1,7 @@
-"""/healthz tells a load balancer whether the site can answer, the database and the cache each; the 500 page shows
-even with the database down (tests/test_outages.py covers the cache and cached pages in outages)."""
+"""/healthz tells a load balancer whether the site can answer: the database, the cache and the content each; the
+500 page shows even with the database down (tests/test_outages.py covers the cache and cached pages in outages)."""
 
+import datetime
 import json
 import os
 import subprocess
@@ -9,15 +10,51 @@ from http import HTTPStatus
 
 import pytest
 from django.conf import settings
+from django.db import ProgrammingError
+from django.utils import timezone
+
+from applications.factories import ApplicationCycleFactory
+from applications.models import ApplicationCycle
+from programs.models import Program
+from residency import health
 
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_answers_ok_when_the_database_answers(client):
+def test_healthz_answers_ok_when_the_database_answers_with_content(client):
     response = client.get("/healthz")
     assert response.status_code == HTTPStatus.OK
-    assert response.content == b"database: ok\ncache: ok\n"
+    assert response.content == b"database: ok\ncache: ok\ncontent: ok\n"
     assert "no-cache" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_for_a_migrated_database_without_content(client):
+    # What a server started before `load_content` has: a load balancer must not send applicants to it.
+    ApplicationCycle.objects.all().delete()
+    Program.objects.all().delete()
+    response = client.get("/healthz")
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.content == b"database: ok\ncache: ok\ncontent: missing (program, published cycle)\n"
+
+
+def test_healthz_answers_503_while_the_only_cycles_are_drafts_or_scheduled(client):
+    ApplicationCycle.objects.update(publish_at=None)
+    ApplicationCycleFactory(publish_at=timezone.now() + datetime.timedelta(days=3))
+    response = client.get("/healthz")
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.text.splitlines() == ["database: ok", "cache: ok", "content: missing (published cycle)"]
+    ApplicationCycleFactory(publish_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert client.get("/healthz").status_code == HTTPStatus.OK
+
+
+def test_healthz_says_the_content_is_unknown_when_the_tables_are_missing(client, monkeypatch):
+    def no_table(**kwargs):
+        raise ProgrammingError('relation "programs_program" does not exist')
+
+    monkeypatch.setattr(health.content_checks, "send", no_table)
+    response = client.get("/healthz")
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.text.splitlines() == ["database: ok", "cache: ok", "content: unknown"]
 
 
 def test_healthz_answers_over_plain_http_and_any_host():
@@ -65,7 +102,7 @@ def database_down():
 
 def test_healthz_answers_503_when_the_database_does_not(database_down):
     assert database_down["health"] == HTTPStatus.SERVICE_UNAVAILABLE
-    assert database_down["health_text"] == "database: unavailable\ncache: ok\n"
+    assert database_down["health_text"] == "database: unavailable\ncache: ok\ncontent: unknown\n"
     assert "no-store" in database_down["health_cache"]
 
 

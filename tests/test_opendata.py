@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from applications.models import ApplicationCycle, InterviewDate, TrackApplication
-from opendata import data
+from opendata import data, views
 from opendata.views import SCHEMA
 from programs.factories import TrackFactory
 from programs.models import Track
@@ -142,3 +142,39 @@ def test_files_run_a_fixed_number_of_queries_as_content_grows(client, django_ass
         PracticeFactory(tracks=TrackFactory.create_batch(2))
     with django_assert_max_num_queries(len(before)):
         assert client.get(reverse(name)).status_code == HTTPStatus.OK
+
+
+# What a spreadsheet runs when a cell starts with it (OWASP, "CSV Injection"), as a coordinator might type it.
+FORMULAS = [
+    '=HYPERLINK("https://example.org","x")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+]
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_a_clinic_name_a_spreadsheet_would_run_is_published_as_text_in_the_csv_and_as_typed_in_the_json(client, name):
+    practice = PracticeFactory(name=name, abbreviation=name[:20], tracks=[TrackFactory()])
+    response = client.get(reverse("opendata:csv-clinics"))
+    (row,) = [row for row in csv.DictReader(io.StringIO(response.content.decode())) if row["slug"] == practice.slug]
+    assert row["name"] == "'" + name
+    assert row["abbreviation"] == "'" + name[:20]
+    # The cell is quoted whole, so nothing after a comma or a line break inside it starts a cell of its own.
+    assert '"' + ("'" + name).replace('"', '""') + '"' in response.content.decode()
+    (entry,) = [entry for entry in get_json(client)["clinics"] if entry["slug"] == practice.slug]
+    assert entry["name"] == name
+    assert entry["abbreviation"] == name[:20]
+
+
+def test_a_cell_starting_with_a_carriage_return_is_neutralised_too():
+    # Stored text never holds one (residency.text turns it into \n), but a cell is checked whatever it holds.
+    assert views._cells({"name": "\r=1+1", "count": -1}) == {"name": "'\r=1+1", "count": -1}
+
+
+def test_text_that_only_contains_formula_characters_and_numbers_are_published_unchanged(client):
+    practice = PracticeFactory(name="Clinic = health + care @ home - east", residents_min=0, residents_max=3)
+    (row,) = [row for row in get_csv(client, "clinics") if row["slug"] == practice.slug]
+    assert row["name"] == practice.name
+    assert (row["residents_min"], row["residents_max"]) == ("0", "3")

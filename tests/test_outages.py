@@ -112,7 +112,7 @@ def test_with_redis_refusing_pages_are_rendered_and_healthz_reports_the_cache_do
     assert first["status"] == second["status"] == HTTPStatus.OK
     assert second["text"] == first["text"]
     assert health["status"] == HTTPStatus.OK
-    assert health["text"] == "database: ok\ncache: unavailable\n"
+    assert health["text"] == "database: ok\ncache: unavailable\ncontent: ok\n"
     assert "Page cache unavailable" in log
 
 
@@ -130,7 +130,7 @@ def test_every_page_with_or_without_parameters_answers_with_redis_down(database,
 def test_with_redis_hung_pages_are_rendered_without_it(database, hung_port):
     (page, health), log = run(database, f"redis://127.0.0.1:{hung_port}/0", ["get", "/tracks/"], ["get", "/healthz"])
     assert page["status"] == HTTPStatus.OK
-    assert health == {"status": HTTPStatus.OK, "text": "database: ok\ncache: unavailable\n"}
+    assert health == {"status": HTTPStatus.OK, "text": "database: ok\ncache: unavailable\ncontent: ok\n"}
     assert "Timeout" in log or "timed out" in log
 
 
@@ -148,7 +148,10 @@ def test_with_the_database_down_cached_pages_are_served_and_healthz_says_503(dat
     assert cached["status"] == during["status"] == HTTPStatus.OK
     assert during["text"] == cached["text"]
     assert uncached["status"] == HTTPStatus.INTERNAL_SERVER_ERROR  # never cached: nothing to serve
-    assert health == {"status": HTTPStatus.SERVICE_UNAVAILABLE, "text": "database: unavailable\ncache: ok\n"}
+    assert health == {
+        "status": HTTPStatus.SERVICE_UNAVAILABLE,
+        "text": "database: unavailable\ncache: ok\ncontent: unknown\n",
+    }
     assert "Database unavailable" in log
 
 
