@@ -174,6 +174,9 @@ PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=24 * 60 * 60)
 PAGE_SHARED_MAX_AGE = env.int("PAGE_SHARED_MAX_AGE", default=60)
 # How often each server process asks the database whether the content changed (seconds).
 CONTENT_VERSION_CHECK_SECONDS = env.float("CONTENT_VERSION_CHECK_SECONDS", default=1.0)
+# Search answers are cached in at most this many slots per version of the content, whatever is typed
+# (search.engine); 0 turns the cache off.
+SEARCH_CACHE_SLOTS = env.int("SEARCH_CACHE_SLOTS", default=1024)
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses logins from an address with too many recent failures.

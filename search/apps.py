@@ -1,8 +1,22 @@
 from django.apps import AppConfig
+from django.db.models import signals
 
 
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = "Search"
-    # Not content: it holds no models, and only reads the content apps' models.
+    # Not content: its index is derived from the public pages and rebuilt from them (search.index),
+    # so it is never exported, loaded or given to coordinators.
     content = False
+
+    def ready(self):
+        from residency.content import content_models
+
+        from .index import on_content_change, rebuild_after_migrate
+
+        for model in content_models():
+            signals.post_save.connect(on_content_change, sender=model)
+            signals.post_delete.connect(on_content_change, sender=model)
+            for field in model._meta.local_many_to_many:
+                signals.m2m_changed.connect(on_content_change, sender=field.remote_field.through)
+        signals.post_migrate.connect(rebuild_after_migrate, sender=self)
