@@ -205,18 +205,22 @@ def _ranked(rows, query, vocabulary):
         key=lambda pair: (pair[0][0], pair[0][1], -pair[1]["order"]),
         reverse=True,
     )
-    results, seen = [], set()
+    results, seen = [], {}
     for _, row in scored:
         result = Result(
             row["url"], row["heading"], row["page"] if row["page"] != row["heading"] else "", _snippet(row, query)
         )
-        # A section shown whole on two pages (a list and the item's own page) is one result, the better placed.
-        if (result.heading, result.snippet) in seen:
+        # A section shown whole on two pages (a list, and the item's own page) is one result, in the better
+        # place, linking to the item's own page.
+        shown = seen.get((result.heading, result.snippet))
+        if shown is not None:
+            if not result.page and results[shown].page:
+                results[shown] = result
             continue
-        seen.add((result.heading, result.snippet))
-        results.append(result)
         if len(results) == MAX_RESULTS:
             break
+        seen[(result.heading, result.snippet)] = len(results)
+        results.append(result)
     return results
 
 
