@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
 from django.db.models import signals
 
 
@@ -12,7 +13,7 @@ class SearchConfig(AppConfig):
     def ready(self):
         from residency.content import content_models
 
-        from .index import on_content_change, rebuild_after_migrate
+        from .index import on_content_change, on_request_finished, on_request_started, rebuild_after_migrate
 
         for model in content_models():
             signals.post_save.connect(on_content_change, sender=model)
@@ -20,3 +21,5 @@ class SearchConfig(AppConfig):
             for field in model._meta.local_many_to_many:
                 signals.m2m_changed.connect(on_content_change, sender=field.remote_field.through)
         signals.post_migrate.connect(rebuild_after_migrate, sender=self)
+        request_started.connect(on_request_started)
+        request_finished.connect(on_request_finished)

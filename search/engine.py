@@ -135,7 +135,7 @@ def search(query):
 
 def _ensure_index():
     try:
-        index.ensure_current()
+        index.ensure_current(wait=False)
     except Exception:  # An index a little behind the content is better than no answer.
         index.log.exception("The search index could not be rebuilt; searching the one stored.")
 

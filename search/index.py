@@ -6,13 +6,15 @@ figure such as “4,000 applications”) is found, and a result links to the sec
 
 The index belongs to one version of the content (`residency.pagecache.current_version`, which moves
 on every edit and at every scheduled change). It is rebuilt after each committed change of content
-(the content apps' signals), by `load_content` (its saves are signals too), on `migrate`, by
-`python manage.py rebuild_search_index`, and before a search if the content moved on since
-(a scheduled publication, or a change made by another process that was not yet indexed).
+(the content apps' signals): at once outside a request (`load_content`, a shell), and after the
+response within one (a coordinator's save in admin does not wait for it). It is also built on
+`migrate`, by `python manage.py rebuild_search_index`, and before a search if the content moved on
+since (a scheduled publication): one process rebuilds while the others search the index stored.
 """
 
 import contextvars
 import logging
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -21,7 +23,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchVector
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest
 from django.http.request import validate_host
 from django.urls import Resolver404, resolve
@@ -77,6 +79,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 # The longest spelling kept for "did you mean" (Word.spelling).
 LONGEST_WORD = 100
 
+# Whether this thread is answering a request, and whether that request changed content.
+_request = threading.local()
 # This process's knowledge of the index: the content version it is current for, and its vocabulary.
 _built = {"version": None, "vocabulary": None}
 
@@ -275,15 +279,19 @@ def rebuild():
     return len(rows)
 
 
-def _lock():
+def _lock(wait=True):
+    """One build at a time (PostgreSQL); without `wait`, OperationalError if another process is building."""
     if connection.vendor == "postgresql":
         # Readers go on reading the index as it was until the build commits.
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {Build._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {Build._meta.db_table} IN SHARE ROW EXCLUSIVE MODE{'' if wait else ' NOWAIT'}")
 
 
-def ensure_current():
-    """Rebuild the index if the content changed since it was built (no query while this process knows it current)."""
+def ensure_current(wait=True):
+    """
+    Rebuild the index if the content changed since it was built (no query while this process knows it
+    current). Without `wait`, as before a search, leave it to another process that is rebuilding it now.
+    """
     version = pagecache.current_version()
     if _built["version"] == version:
         return
@@ -291,11 +299,17 @@ def ensure_current():
     if built is not None and built >= version:
         _built["version"] = version
         return
-    with transaction.atomic():
-        _lock()
-        built = Build.objects.values_list("content_version", flat=True).first()
-        if built is None or built < version:
-            rebuild()
+    try:
+        with transaction.atomic():
+            _lock(wait)
+            built = Build.objects.values_list("content_version", flat=True).first()
+            if built is None or built < version:
+                rebuild()
+    except OperationalError:
+        if wait:
+            raise
+        log.info("The search index is being rebuilt by another process; searching the one stored.")
+        return
     _built["version"] = version
 
 
@@ -321,7 +335,30 @@ def vocabulary_in_memory():
 def on_content_change(sender, **kwargs):
     """Signal receiver for every change of content: the index is rebuilt once the change is committed."""
     # Robust: a page that fails to render is logged, and the coordinator's saved change stands.
-    transaction.on_commit(ensure_current, robust=True)
+    transaction.on_commit(_after_commit, robust=True)
+
+
+def _after_commit():
+    if getattr(_request, "active", False):
+        # A coordinator's save: rebuilt once the response has gone (request_finished), not while they wait.
+        _request.pending = True
+    else:
+        ensure_current()
+
+
+def on_request_started(sender, **kwargs):
+    _request.active, _request.pending = True, False
+
+
+def on_request_finished(sender, **kwargs):
+    """After a response whose request changed content: rebuild the index (the client already has the response)."""
+    pending = getattr(_request, "pending", False)
+    _request.active = _request.pending = False
+    if pending:
+        try:
+            ensure_current()
+        except Exception:  # Logged; the next search rebuilds it.
+            log.exception("The search index could not be rebuilt after a change of content.")
 
 
 def forget():
