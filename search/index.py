@@ -214,13 +214,19 @@ def page_sections(path, html):
         if url in rows:  # The same anchor twice on a page: one section.
             rows[url].text += "\n" + "\n".join(lines)
             continue
-        rows[url] = Section(url=url, page=page, heading=heading, text="\n".join(lines))
+        rows[url] = Section(url=url, page=_cut(page), heading=_cut(heading), text="\n".join(lines))
     for row in rows.values():
         row.heading_terms = text.run(row.heading)
         row.page_terms = text.run(row.page)
         # A run per line, in the order of the lines, so that a snippet's line is chosen without reading the text again.
         row.text_terms = text.LINES.join(text.run(line) for line in row.text.split("\n"))
     return list(rows.values())
+
+
+def _cut(heading):
+    """A heading as stored: at most the column's length (a coordinator may write a long one)."""
+    longest = Section._meta.get_field("heading").max_length
+    return heading if len(heading) <= longest else heading[: longest - 1] + "…"
 
 
 def sections():

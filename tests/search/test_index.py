@@ -155,3 +155,20 @@ def test_the_index_is_not_content():
     labels = {model._meta.label for model in content_models()}
     assert not labels & {model._meta.label for model in apps.get_app_config("search").get_models()}
     assert apps.get_app_config("search").content is False
+
+
+def test_a_page_is_cut_into_sections_at_its_anchored_headings_leaving_out_navigation_and_forms():
+    html = (
+        "<body><nav>Menu Home</nav><main><h1>Clinic</h1><nav>On this page</nav><p>Intro.</p>"
+        '<h2 id="where">Where</h2><dl><dt>Town</dt><dd>Chelsea</dd></dl><h3>Unanchored</h3><p>Still here.</p>'
+        "<table><tr><th>Day</th><td>Monday</td></tr></table><form><label>Track</label><select><option>A</option>"
+        f'</select><button>Go</button></form><h2 id="long">{"Long " * 100}</h2><p hidden>Hidden.</p></main>'
+        "<footer>Contact</footer></body>"
+    )
+    rows = index.page_sections("/clinic/", html)
+    assert [(row.url, row.heading, row.text) for row in rows[:2]] == [
+        ("/clinic/", "Clinic", "Intro."),
+        ("/clinic/#where", "Where", "Town: Chelsea\nUnanchored\nStill here.\nDay · Monday"),
+    ]
+    assert rows[2].url == "/clinic/#long" and len(rows[2].heading) == Section._meta.get_field("heading").max_length
+    assert rows[2].text == "" and all(row.page == "Clinic" for row in rows)
