@@ -6,10 +6,10 @@ figure such as “4,000 applications”) is found, and a result links to the sec
 
 The index belongs to one version of the content (`residency.pagecache.current_version`, which moves
 on every edit and at every scheduled change). It is rebuilt after each committed change of content
-(the content apps' signals): at once outside a request (`load_content`, a shell), and after the
-response within one (a coordinator's save in admin does not wait for it). It is also built on
-`migrate`, by `python manage.py rebuild_search_index`, and before a search if the content moved on
-since (a scheduled publication): one process rebuilds while the others search the index stored.
+(the content apps' signals) outside a request (`load_content`, a shell), on `migrate`, by
+`python manage.py rebuild_search_index`, and otherwise before the next search once the content moved
+on (a coordinator's save, a scheduled publication): one process rebuilds while the others search the
+index stored, and a coordinator's save never waits for it.
 """
 
 import contextvars
@@ -79,7 +79,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 # The longest spelling kept for "did you mean" (Word.spelling).
 LONGEST_WORD = 100
 
-# Whether this thread is answering a request, and whether that request changed content.
+# Whether this thread is answering a request.
 _request = threading.local()
 # This process's knowledge of the index: the content version it is current for, and its vocabulary.
 _built = {"version": None, "vocabulary": None}
@@ -345,26 +345,19 @@ def on_content_change(sender, **kwargs):
 
 
 def _after_commit():
-    if getattr(_request, "active", False):
-        # A coordinator's save: rebuilt once the response has gone (request_finished), not while they wait.
-        _request.pending = True
-    else:
+    # In a request (a coordinator's save in admin), the next search rebuilds it, so that neither the
+    # coordinator nor the server process waits for all the pages to render; elsewhere (`load_content`,
+    # a shell) at once.
+    if not getattr(_request, "active", False):
         ensure_current()
 
 
 def on_request_started(sender, **kwargs):
-    _request.active, _request.pending = True, False
+    _request.active = True
 
 
 def on_request_finished(sender, **kwargs):
-    """After a response whose request changed content: rebuild the index (the client already has the response)."""
-    pending = getattr(_request, "pending", False)
-    _request.active = _request.pending = False
-    if pending:
-        try:
-            ensure_current()
-        except Exception:  # Logged; the next search rebuilds it.
-            log.exception("The search index could not be rebuilt after a change of content.")
+    _request.active = False
 
 
 def forget():

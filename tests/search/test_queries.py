@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from programs.factories import BenefitFactory
 from residency import pagecache
 from search import index
 from sites.factories import PracticeFactory
@@ -28,12 +29,14 @@ def ready():
 
 def test_a_search_runs_a_fixed_number_of_queries_however_much_content(client, django_assert_num_queries):
     PracticeFactory(name="Quillback Clinic", description="Quillback rounds, Tuesdays.")
+    # A word the pages use, never with “quillback”: no section holds both.
+    BenefitFactory(text="Free zanzibarian lunches")
     # Each round asks in another word order: another query, not the first round's cached answer.
     for more, (first, second) in enumerate([(0, 1), (1, 0)]):
         if more:
             multiply_content()
         ready()
-        rounds, typo, partial = ["quillback", "rounds"], ["quillbak", "tuesdays"], ["quillback", "sponsorship"]
+        rounds, typo, partial = ["quillback", "rounds"], ["quillbak", "tuesdays"], ["quillback", "zanzibarian"]
         with django_assert_num_queries(2):
             assert client.get(SEARCH, {"q": f"{rounds[first]} {rounds[second]}"}).status_code == 200
         with django_assert_num_queries(2 + CORRECTION):
