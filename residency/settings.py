@@ -191,6 +191,9 @@ CONTENT_VERSION_CHECK_SECONDS = env.float("CONTENT_VERSION_CHECK_SECONDS", defau
 # The purge listener of each nginx in front of the site (deploy/nginx/residency.conf), e.g.
 # http://10.0.0.5:8081,http://10.0.0.6:8081: each drops its copies of the pages when the content changes.
 NGINX_PURGE_URLS = env.list("NGINX_PURGE_URLS", default=[])
+# Search answers are cached in at most this many slots per version of the content, whatever is typed
+# (search.engine); 0 turns the cache off.
+SEARCH_CACHE_SLOTS = env.int("SEARCH_CACHE_SLOTS", default=1024)
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses logins from an address with too many recent failures.

@@ -8,8 +8,9 @@ from . import engine
 
 class SearchView(PublicPageMixin, TemplateView):
     """
-    Results for `?q=`: every kind of content, each result linking to the page and section holding it.
-    Results are worked out afresh (not page-cached); the empty form is an ordinary cached page.
+    Results for `?q=`: the sections of the public pages that hold the words, best first, each linking to
+    its page and anchor. The page itself is not page-cached (the engine caches its answers, in bounded
+    slots); the empty form is an ordinary cached page.
     """
 
     template_name = "search/results.html"
@@ -27,9 +28,13 @@ class SearchView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         query = self.query(self.request)
-        kwargs["query"] = query
-        # The header's search box shows what was searched for.
-        kwargs["search_query"] = query
-        kwargs["results"] = engine.search(query) if query else []
-        kwargs["has_words"] = bool(engine.words(query))
+        answer = engine.search(query) if query else engine.Answer()
+        kwargs.update(
+            query=query,
+            # The header's search box shows what was searched for.
+            search_query=query,
+            answer=answer,
+            searched_for=engine.corrected_query(query, answer.corrections),
+            has_words=bool(engine.words(query)),
+        )
         return super().get_context_data(**kwargs)
