@@ -1,6 +1,5 @@
 from django.conf import settings
 
-from .pagecache import current_version
 from .pages import navigation_routes
 
 
@@ -14,11 +13,6 @@ def navigation(request):
             for route in navigation_routes()
         ]
     }
-
-
-def content_changed(request):
-    """When the site's content last changed, for the footer of every page."""
-    return {"content_changed_at": current_version}
 
 
 def site(request):
