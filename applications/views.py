@@ -174,18 +174,15 @@ class GraduateCheckView(PublicPageMixin, CycleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        requirements = context["cycle"].top_requirements
         asked = self.page_variant(self.request) is None
-        form = eligibility.SelfCheckForm(variants.query(self.request) if asked else None)
+        form = eligibility.SelfCheckForm(variants.query(self.request) if asked else None, requirements=requirements)
         context["form"] = form
         if asked and form.is_valid():
-            data = form.cleaned_data
-            requirements = context["cycle"].top_requirements
-            context["answers"] = eligibility.answer(requirements, data)
-            context["not_international"] = data.get("degree") == eligibility.Degree.US_CANADA
-            every = [r for r in requirements] + [child for r in requirements for child in r.children.all()]
-            context["attempts_unmentioned"] = data.get("attempts") is not None and not any(
-                "attempt" in requirement.text.lower() for requirement in every
-            )
+            answers = eligibility.answer(requirements, form.cleaned_data)
+            context["answers"] = answers
+            context["overall"] = eligibility.overall(answers)
+            context["not_international"] = form.cleaned_data.get("degree") == eligibility.Degree.US_CANADA
         return context
 
     def render_to_response(self, context, **kwargs):
