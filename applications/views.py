@@ -16,7 +16,7 @@ from residency.views import CurrentObjectMixin, PublicPageMixin
 
 from . import calendars, eligibility
 from .models import ApplicationCycle, GraduateRequirement, TrackApplication
-from .rules import current_rules
+from .rules import current_rules, share_days
 
 
 class CycleMixin(CurrentObjectMixin):
@@ -66,6 +66,7 @@ class InterviewsView(PublicPageMixin, CycleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        share_days(list(context["cycle"].track_applications.all()))
         context["structured_data"] = [
             event
             for application in context["cycle"].track_applications.all()
@@ -146,13 +147,12 @@ class PlannerView(PublicPageMixin, TemplateView):
         if rules is None:
             raise Http404("No application cycle has been published yet.")
         chosen = set(chosen_slugs(self.request, "track", Track))
-        offered = [application.track for application in rules.applications]
-        selected = [track for track in offered if track.slug in chosen]
-        # Tracks in the address that this cycle does not list (one more query, only when there are some).
-        unlisted = chosen - {track.slug for track in selected}
-        selected += list(Track.objects.filter(slug__in=unlisted)) if unlisted else []
+        offered = {application.track_id for application in rules.applications}
+        # Every track, in the coordinators' order; those the cycle does not list are answered as such.
+        tracks = list(Track.objects.select_related("match_via"))
+        selected = [track for track in tracks if track.slug in chosen]
         kwargs["cycle"] = rules.cycle
-        kwargs["choices"] = [(track, track.slug in chosen) for track in offered]
+        kwargs["choices"] = [(track, track.slug in chosen, track.pk in offered) for track in tracks]
         kwargs["plan"] = rules.plan(selected) if selected else None
         kwargs["share_query"] = urlencode([("track", track.slug) for track in selected])
         return super().get_context_data(**kwargs)
