@@ -46,7 +46,9 @@ class TrackListView(PublicPageMixin, ListView):
     nav_label = "Tracks"
 
     def get_queryset(self):
-        return Track.objects.select_related("match_via").annotate(practice_count=Count("practices"))
+        # A query with an aggregate leaves out the model's ordering: the coordinators' order is asked for again.
+        tracks = Track.objects.select_related("match_via").annotate(practice_count=Count("practices"))
+        return tracks.order_by(*Track._meta.ordering)
 
     def get_context_data(self, **kwargs):
         # The applications app refers to tracks, so its rules are reached through the relation, not an import.

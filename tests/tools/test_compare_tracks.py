@@ -59,3 +59,15 @@ def test_a_track_added_in_admin_combines_with_the_others_at_once(client):
         escape(newcomer.track.name)
         in rows(client.get(reverse("programs:track_list")).text)[escape(combinable[0].track.name)]
     )
+
+
+def test_the_rows_follow_the_order_coordinators_set(client):
+    tracks = list(Track.objects.all())
+    # Reversed by dragging in admin: the slugs' order no longer gives the page's.
+    for position, track in enumerate(reversed(tracks)):
+        track.order = position
+        track.save()
+    TrackFactory(name="Aardvark", slug="aaa-first-by-slug")
+    names = list(rows(client.get(reverse("programs:track_list")).text))
+    assert names == [escape(track.name) for track in Track.objects.all()]
+    assert names[0] == escape(tracks[-1].name) and names[-1] == "Aardvark"
