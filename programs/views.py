@@ -54,6 +54,7 @@ class TrackListView(PublicPageMixin, ListView):
         # The applications app refers to tracks, so its rules are reached through the relation, not an import.
         rules = Track.applications.rel.related_model.objects.current_rules()
         kwargs["rules"] = rules
+        kwargs["cycle"] = rules.cycle if rules else None
         kwargs["rows"] = [rules.compare(track) for track in self.object_list] if rules else []
         return super().get_context_data(**kwargs)
 
