@@ -26,6 +26,8 @@ def compare_sites():
 TOOLS = [
     ("sites:practice_list", [], lambda: {"track": "categorical"}, 5, 0),
     ("sites:practice_compare", [], compare_sites, 5, 0),
+    # Within one track: its slug known, the track, and its clinics to choose from.
+    ("sites:practice_compare", [], lambda: {**compare_sites(), "track": Track.objects.first().slug}, 7, 0),
     ("applications:planner", [], dict, 7, 0),
     ("applications:planner", [], lambda: {"track": ["categorical", "primary-care"]}, 8, 0),
     ("applications:planner", [], lambda: {"track": ["categorical", "physician-scientist", "junk"]}, 8, 0),
