@@ -101,14 +101,29 @@ class CalendarView(OneTrackMixin, PublicPageMixin, View):
 
     listed = False
 
+    @classmethod
+    def asked_track(cls, request):
+        """Whether the address names a track (`?track=` with a value), known or not."""
+        return bool(variants.query(request).get("track", "").strip())
+
+    @classmethod
+    def page_variant(cls, request):
+        # A track nobody knows is answered "not found", never from the cache, so junk cannot fill it.
+        if cls.asked_track(request) and not cls.chosen_track(request):
+            return None
+        return super().page_variant(request)
+
     def get(self, request):
+        slug = self.chosen_track(request)
+        if self.asked_track(request) and not slug:
+            raise Http404("There is no such track.")
         rules = current_rules()
         if rules is None:
             raise Http404("No application cycle has been published yet.")
         cycle = rules.cycle
-        slug = self.chosen_track(request)
-        # A track the cycle does not list gets the whole calendar, as an unknown one does.
         chosen = [application for application in rules.applications if application.track.slug == slug]
+        if slug and not chosen:
+            raise Http404(f"The {cycle.name} cycle lists no interview days for this track.")
         applications = chosen or rules.applications
         stamp = pagecache.current_version()
         domain, _ = split_domain_port(request.get_host())
