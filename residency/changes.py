@@ -17,11 +17,10 @@ list or dataclass holding them. It reads only what is already fetched, so it run
 import dataclasses
 
 from django.db import models
-from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
 from . import pagecache
-from .models import ContentModel
+from .models import ContentModel, change_time
 
 
 def latest(*values):
@@ -60,7 +59,7 @@ def latest(*values):
 
 def _stamp(model, pks):
     if pks:
-        model._base_manager.filter(pk__in=pks).update(changed_at=timezone.now())
+        model._base_manager.filter(pk__in=pks).update(changed_at=change_time())
 
 
 def on_links_change(sender, instance, action, reverse, model, pk_set, **kwargs):
@@ -93,4 +92,4 @@ def on_delete(sender, instance, **kwargs):
         for model, pk in parents:
             _stamp(model, [pk])
     else:
-        sender._base_manager.update(changed_at=timezone.now())
+        sender._base_manager.update(changed_at=change_time())

@@ -23,6 +23,14 @@ class SlugQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
+def change_time():
+    """
+    Now, to the second, as content change times are stored: JSON fixtures keep milliseconds and
+    drop ".000", so a finer time would not read back as written and an export would not repeat itself.
+    """
+    return timezone.now().replace(microsecond=0)
+
+
 class ContentModel(models.Model):
     """
     Site content that remembers when it last changed: every save from admin or code stamps it,
@@ -43,7 +51,7 @@ class ContentModel(models.Model):
 
     def save(self, *args, **kwargs):
         # A fixture's load saves raw (Model.save_base), past this method, and keeps the time it carries.
-        self.changed_at = timezone.now()
+        self.changed_at = change_time()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "changed_at"}
         super().save(*args, **kwargs)

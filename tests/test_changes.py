@@ -176,3 +176,14 @@ def test_a_page_whose_content_has_no_time_gives_none(client):
     Program.objects.update(changed_at=LATER)
     pagecache.content_changed()
     assert footer_time(client, reverse("programs:benefits")) == LATER
+
+
+def test_a_time_saved_within_a_millisecond_of_a_second_exports_the_same_after_a_load(tmp_path):
+    # JSON fixtures keep milliseconds and write none for a whole second: a stored 15:00:00.000412 would
+    # export as "…15:00:00.000Z", load as 15:00:00 and export again as "…15:00:00Z".
+    with time_machine.travel(LATER.replace(microsecond=412), tick=False):
+        Benefit.objects.first().save()
+    first = content.export(tmp_path / "first")
+    call_command("load_content", fixtures=tmp_path / "first", verbosity=0)
+    again = content.export(tmp_path / "again")
+    assert [path.read_bytes() for path in again] == [path.read_bytes() for path in first]
