@@ -27,6 +27,17 @@ except ImportError:  # pragma: no cover - test_browser skips the module first
 server = deployed.server
 problems = deployed.problems
 
+AXE = deployed.PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page):
+    """axe-core's WCAG violations on the page as it stands (answers, tables), when axe-core is installed."""
+    if not AXE.exists():  # pragma: no cover - tests/test_accessibility.py says so and skips
+        return []
+    from tests.test_accessibility import _run_axe
+
+    return _run_axe(page)
+
 
 @pytest.fixture(scope="module")
 def facts(django_db_setup, django_db_blocker):
@@ -97,6 +108,7 @@ def test_the_planner_answers_from_the_ticked_tracks_on_a_phone(phone, problems, 
     shared = phone.get_by_role("link", name="Link to this plan").get_attribute("href")
     phone.goto(shared)
     expect(phone.locator(".verdict")).to_contain_text(f"If you select the {application_name}")
+    assert axe_violations(phone) == []
     assert problems == []
 
 
@@ -172,6 +184,7 @@ def test_compare_keeps_the_track_shows_where_each_clinic_is_and_fits(request, pr
     # Stacked on a phone (each clinic a block, its cells named), a table on a laptop.
     display = rows.first.evaluate("row => getComputedStyle(row).display")
     assert display == ("block" if width < 600 else "table-row")
+    assert axe_violations(page) == []
     # The track's clinics are the ones offered to choose from, and the way back keeps the track.
     expect(page.locator(".compare-form .choice-list li")).to_have_count(len(facts["clinics"]))
     page.get_by_role("link", name=re.compile("track’s clinics")).click()
@@ -185,9 +198,20 @@ def test_the_self_check_answers_on_a_phone(phone, problems):
     phone.get_by_label("USMLE Step 1 score").fill("255")
     phone.get_by_label("USMLE Step 2 CK score").fill("260")
     phone.get_by_label("Visa status you will train on").select_option("j1")
+    # The date box shows the browser's own order; its hint names none, and what it sends is read.
+    date_box = phone.get_by_label("Date you received it, or expect it")
+    assert date_box.get_attribute("type") == "date"
+    hint = phone.locator("#id_ecfmg_date_helptext").inner_text()
+    assert "year" not in hint.lower() and "-" not in hint
+    phone.get_by_label("ECFMG certificate").select_option("certified")
+    date_box.fill("2020-12-01")
     phone.get_by_role("button", name="Check").click()
-    assert parse_qs(urlsplit(phone.url).query)["step1"] == ["255"]
+    query = parse_qs(urlsplit(phone.url).query)
+    assert query["step1"] == ["255"] and query["ecfmg_date"] == ["2020-12-01"]
+    expect(phone.locator(".field-error")).to_have_count(0)
     expect(phone.locator("#answers")).to_be_visible()
     expect(phone.locator(".answers .verdict").first).to_be_visible()
+    expect(phone.locator(".overall")).to_be_visible()
     assert_fits_the_phone(phone)
+    assert axe_violations(phone) == []
     assert problems == []
