@@ -13,6 +13,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from residency import formats
+
 EASTERN = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 # How often subscribed calendar apps should check for changes.
 REFRESH = datetime.timedelta(days=1)
@@ -24,7 +26,10 @@ def _event(uid, summary, start, stamp, description="", url=""):
     event.add("dtstamp", stamp)
     event.add("summary", summary)
     event.add("dtstart", start)
-    if isinstance(start, datetime.date) and not isinstance(start, datetime.datetime):
+    if isinstance(start, datetime.datetime):
+        # A moment, such as a deadline: it ends as it starts (RFC 5545 3.6.1), said outright for every app.
+        event.add("dtend", start)
+    else:
         event.add("dtend", start + datetime.timedelta(days=1))
     if description:
         event.add("description", description)
@@ -43,7 +48,8 @@ def key_date_events(cycle, uid_domain, stamp, url=""):
             f"Application deadline ({cycle.name})",
             deadline,
             stamp,
-            url=url,
+            f"Applications close at {formats.clock(deadline)} Eastern Time.",
+            url,
         ),
         _event(
             f"invitations-{cycle.slug}@{uid_domain}",
@@ -90,7 +96,8 @@ def build(name, events, stamp):
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    # An X- property is text to the library unless given as a value type: this one is a duration (P1D).
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     for event in events:
         calendar.add_component(event)
     starts = [event.decoded("dtstart") for event in events]

@@ -11,7 +11,7 @@ from django.utils.text import capfirst, slugify
 
 from residency.fields import WebAddressField
 from residency.history import owned_relations, owned_rows
-from residency.models import ListItemModel, NameSlugModel, OrderedModel, SlugQuerySet, fill_slug
+from residency.models import ContentModel, ListItemModel, NameSlugModel, OrderedModel, SlugQuerySet, fill_slug
 
 from . import preview
 
@@ -169,6 +169,16 @@ class ApplicationCycle(NameSlugModel):
     def has_closed(self):
         """Whether its application deadline has passed."""
         return self.deadline <= timezone.now()
+
+    @property
+    def last_changed(self):
+        """
+        When the pages showing the cycle last changed: its last edit, or later the moment it went
+        live or closed, since both change what those pages say.
+        """
+        now = timezone.now()
+        passed = [moment for moment in (self.publish_at, self.deadline) if moment and moment <= now]
+        return max(filter(None, [self.changed_at, *passed]), default=None)
 
     @property
     def season(self):
@@ -585,7 +595,7 @@ class InterviewDateQuerySet(models.QuerySet):
         )
 
 
-class InterviewDate(models.Model):
+class InterviewDate(ContentModel):
     """An interview day for a track; a two-day interview has a second day."""
 
     track_application = models.ForeignKey(TrackApplication, on_delete=models.CASCADE, related_name="interview_dates")

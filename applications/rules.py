@@ -6,6 +6,7 @@ Nothing here names a track: a coordinator who adds a track or ticks "considered 
 in admin changes every answer.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -31,6 +32,49 @@ class Ranking:
     track: object
     number: str
     via: object = None
+
+
+@dataclass
+class SharedDays:
+    """How many of a track's interviews fall, on their first or second day (or their only one), on another's days."""
+
+    other: TrackApplication
+    day: int  # 1 or 2; 0 for one-day interviews
+    count: int
+    of: int
+
+
+def share_days(applications):
+    """
+    Mark, from the stored dates, the interview days that two tracks share (prefetched interview_dates):
+    each interview gets `first_shared` and `second_shared` (the other tracks interviewing that day),
+    and each application `shared_days`, a list of SharedDays.
+    """
+    by_day = defaultdict(dict)
+    for application in applications:
+        for interview in application.interview_dates.all():
+            for day in filter(None, (interview.date, interview.second_date)):
+                by_day[day][application.pk] = application
+    for application in applications:
+        interviews = list(application.interview_dates.all())
+        counts = defaultdict(int)
+        for interview in interviews:
+            interview.first_shared = [other for other in by_day[interview.date].values() if other is not application]
+            interview.second_shared = [
+                other for other in by_day.get(interview.second_date, {}).values() if other is not application
+            ]
+            position = 1 if interview.second_date else 0
+            for other in interview.first_shared:
+                counts[(other.pk, position)] += 1
+            for other in interview.second_shared:
+                counts[(other.pk, 2)] += 1
+        others = {other.pk: other for other in applications}
+        application.shared_days = [
+            SharedDays(others[pk], day, count, len(interviews))
+            for other in applications
+            for (pk, day), count in sorted(counts.items(), key=lambda item: item[0][1])
+            if pk == other.pk
+        ]
 
 
 @dataclass
@@ -85,6 +129,7 @@ class CycleRules:
             ),
         )
         self.applications = list(cycle.track_applications.all())
+        share_days(self.applications)
         self._by_track = {application.track_id: application for application in self.applications}
         self._letter_track_ids = {track.pk for track in cycle.letters_tracks.all()}
 

@@ -14,7 +14,7 @@ from residency.views import CurrentObjectMixin, PublicPageMixin
 
 from . import calendars, eligibility
 from .models import ApplicationCycle, GraduateRequirement, TrackApplication
-from .rules import current_rules
+from .rules import current_rules, share_days
 
 
 class CycleMixin(CurrentObjectMixin):
@@ -65,6 +65,7 @@ class InterviewsView(PublicPageMixin, CycleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        share_days(list(context["cycle"].track_applications.all()))
         context["structured_data"] = [
             event
             for application in context["cycle"].track_applications.all()
@@ -99,14 +100,29 @@ class CalendarView(OneTrackMixin, PublicPageMixin, View):
 
     listed = False
 
+    @classmethod
+    def asked_track(cls, request):
+        """Whether the address names a track (`?track=` with a value), known or not."""
+        return bool(variants.query(request).get("track", "").strip())
+
+    @classmethod
+    def page_variant(cls, request):
+        # A track nobody knows is answered "not found", never from the cache, so junk cannot fill it.
+        if cls.asked_track(request) and not cls.chosen_track(request):
+            return None
+        return super().page_variant(request)
+
     def get(self, request):
+        slug = self.chosen_track(request)
+        if self.asked_track(request) and not slug:
+            raise Http404("There is no such track.")
         rules = current_rules()
         if rules is None:
             raise Http404("No application cycle has been published yet.")
         cycle = rules.cycle
-        slug = self.chosen_track(request)
-        # A track the cycle does not list gets the whole calendar, as an unknown one does.
         chosen = [application for application in rules.applications if application.track.slug == slug]
+        if slug and not chosen:
+            raise Http404(f"The {cycle.name} cycle lists no interview days for this track.")
         applications = chosen or rules.applications
         stamp = pagecache.current_version()
         # UIDs and links from the site's configured address, never the request's Host: the file is shared.
@@ -146,13 +162,12 @@ class PlannerView(PublicPageMixin, TemplateView):
         if rules is None:
             raise Http404("No application cycle has been published yet.")
         chosen = set(chosen_slugs(self.request, "track", Track))
-        offered = [application.track for application in rules.applications]
-        selected = [track for track in offered if track.slug in chosen]
-        # Tracks in the address that this cycle does not list (one more query, only when there are some).
-        unlisted = chosen - {track.slug for track in selected}
-        selected += list(Track.objects.filter(slug__in=unlisted)) if unlisted else []
+        offered = {application.track_id for application in rules.applications}
+        # Every track, in the coordinators' order; those the cycle does not list are answered as such.
+        tracks = list(Track.objects.select_related("match_via"))
+        selected = [track for track in tracks if track.slug in chosen]
         kwargs["cycle"] = rules.cycle
-        kwargs["choices"] = [(track, track.slug in chosen) for track in offered]
+        kwargs["choices"] = [(track, track.slug in chosen, track.pk in offered) for track in tracks]
         kwargs["plan"] = rules.plan(selected) if selected else None
         kwargs["share_query"] = urlencode([("track", track.slug) for track in selected])
         return super().get_context_data(**kwargs)
@@ -176,16 +191,13 @@ class GraduateCheckView(PublicPageMixin, CycleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        requirements = context["cycle"].top_requirements
         asked = self.page_variant(self.request) is None
-        form = eligibility.SelfCheckForm(variants.query(self.request) if asked else None)
+        form = eligibility.SelfCheckForm(variants.query(self.request) if asked else None, requirements=requirements)
         context["form"] = form
         if asked and form.is_valid():
-            data = form.cleaned_data
-            requirements = context["cycle"].top_requirements
-            context["answers"] = eligibility.answer(requirements, data)
-            context["not_international"] = data.get("degree") == eligibility.Degree.US_CANADA
-            every = [r for r in requirements] + [child for r in requirements for child in r.children.all()]
-            context["attempts_unmentioned"] = data.get("attempts") is not None and not any(
-                "attempt" in requirement.text.lower() for requirement in every
-            )
+            answers = eligibility.answer(requirements, form.cleaned_data)
+            context["answers"] = answers
+            context["overall"] = eligibility.overall(answers)
+            context["not_international"] = form.cleaned_data.get("degree") == eligibility.Degree.US_CANADA
         return context

@@ -34,12 +34,12 @@ class JSONDataView(DataFileMixin, View):
     content_type = "application/json"
 
     def render(self):
-        cycle = data.current_cycle()
+        built = data.build(data.current_cycle(), data.TABLES)
         document = {
             "$schema": settings.SITE_URL + "/data/schema.json",
             "source": settings.SITE_URL + "/",
-            **data.about(cycle),
-            **{name.replace("-", "_"): table(cycle) for name, table in data.TABLES.items()},
+            **built.about,
+            **{name.replace("-", "_"): rows for name, rows in built.tables.items()},
         }
         return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2) + "\n"
 
@@ -50,15 +50,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CSVDataView(DataFileMixin, View):
-    """One table as CSV; each row names the cycle and when the content last changed. Text never runs as a formula."""
+    """
+    One table as CSV; each row names the cycle, its state and when the content last changed. Text never runs as a
+    formula.
+    """
 
     content_type = "text/csv; charset=utf-8"
     table = None
 
     def render(self):
-        cycle = data.current_cycle()
-        rows = data.TABLES[self.table](cycle)
-        about = data.about(cycle)
+        built = data.build(data.current_cycle(), [self.table])
+        rows, about = built.tables[self.table], built.about
         out = io.StringIO()
         fields = [*(rows[0] if rows else {}), *about]
         writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n", quoting=csv.QUOTE_ALL)

@@ -45,11 +45,14 @@ class TrackListView(PublicPageMixin, ListView):
     footer_label = "Tracks and NRMP numbers"
 
     def get_queryset(self):
-        return Track.objects.select_related("match_via").annotate(practice_count=Count("practices"))
+        # A query with an aggregate leaves out the model's ordering: the coordinators' order is asked for again.
+        tracks = Track.objects.select_related("match_via").annotate(practice_count=Count("practices"))
+        return tracks.order_by(*Track._meta.ordering)
 
     def get_context_data(self, **kwargs):
         rules = current_rules()
         kwargs["rules"] = rules
+        kwargs["cycle"] = rules.cycle if rules else None
         kwargs["rows"] = [rules.compare(track) for track in self.object_list] if rules else []
         return super().get_context_data(**kwargs)
 

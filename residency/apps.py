@@ -9,6 +9,7 @@ class ResidencyConfig(AppConfig):
     content = False
 
     def ready(self):
+        from . import changes
         from .admin import keep_history
         from .content import content_models
         from .coordinators import sync_coordinator_group
@@ -21,8 +22,11 @@ class ResidencyConfig(AppConfig):
             # Any change to content, from admin or code, makes every cached page stale.
             signals.post_save.connect(on_content_change, sender=model)
             signals.post_delete.connect(on_content_change, sender=model)
+            # What a page shows carries the time it last changed (residency.changes).
+            signals.post_delete.connect(changes.on_delete, sender=model)
             for field in model._meta.local_many_to_many:
                 signals.m2m_changed.connect(on_content_change, sender=field.remote_field.through)
+                signals.m2m_changed.connect(changes.on_links_change, sender=field.remote_field.through)
         signals.post_migrate.connect(sync_coordinator_group, sender=self)
         # After admin's autodiscover (the admin app is ready first), whichever order the apps' admin modules ran in.
         keep_history()

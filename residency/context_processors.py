@@ -2,7 +2,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from .pagecache import current_version
 from .pages import footer_routes, home_route, navigation_routes
 
 
@@ -18,11 +17,6 @@ def navigation(request):
         ],
         "footer_links": [{"url": route.path, "label": route.footer_label} for route in footer_routes()],
     }
-
-
-def content_changed(request):
-    """When the site's content last changed, for the footer of every page."""
-    return {"content_changed_at": current_version}
 
 
 def site(request):

@@ -1,6 +1,7 @@
 """Abstract bases shared by the content models of every app."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.text import slugify
 
 
@@ -22,7 +23,46 @@ class SlugQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class OrderedModel(models.Model):
+def change_time():
+    """
+    Now, to the second, as content change times are stored: JSON fixtures keep milliseconds and
+    drop ".000", so a finer time would not read back as written and an export would not repeat itself.
+    """
+    return timezone.now().replace(microsecond=0)
+
+
+class ContentModel(models.Model):
+    """
+    Site content that remembers when it last changed: every save from admin or code stamps it,
+    fixtures carry the time (export writes it, `load_content` keeps it), and a page's footer shows
+    the latest time of what the page shows (`residency.changes`).
+    """
+
+    changed_at = models.DateTimeField(
+        "last changed",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When this item, or the list it belongs to, last changed; set on every save.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # A fixture's load saves raw (Model.save_base), past this method, and keeps the time it carries.
+        self.changed_at = change_time()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "changed_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def last_changed(self):
+        """When this object, as the public pages show it, last changed."""
+        return self.changed_at
+
+
+class OrderedModel(ContentModel):
     """Content shown in the order a coordinator chooses."""
 
     order = models.PositiveSmallIntegerField(

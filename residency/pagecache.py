@@ -188,6 +188,11 @@ def one_change():
         _memo["batched"] = False
 
 
+def in_one_change():
+    """Whether the changes now being made are inside `one_change()` (a `load_content`)."""
+    return _memo["batched"]
+
+
 def forget():
     """Drop this process's memory of the version, its local copies and cache errors (tests start each afresh)."""
     _memo.update(version=None, checked=float("-inf"), recheck_at=_NEVER)

@@ -140,7 +140,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "residency.context_processors.navigation",
-                "residency.context_processors.content_changed",
                 "applications.context_processors.preview",
                 "applications.context_processors.this_cycle",
                 "residency.context_processors.site",

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 
-from . import fields, formats, slots
+from . import changes, fields, formats, slots
 
 register = template.Library()
 
@@ -48,6 +48,12 @@ def is_past(value):
 def web_address(value):
     """An address to link to only if it is http or https; anything else (`javascript:`) renders as nothing."""
     return fields.web_address(value)
+
+
+@register.simple_tag(takes_context=True)
+def content_changed_at(context):
+    """When what this page shows last changed: the latest change time of the content in its context."""
+    return changes.latest(*context.flatten().values())
 
 
 class CaptureNode(template.Node):

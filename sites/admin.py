@@ -18,6 +18,7 @@ class PracticeAdmin(FilledSlugMixin, SortableAdminMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "abbreviation", "is_health_center", "url"]}),
         ("Residents", {"fields": ["tracks", "residents_label", "residents_min", "residents_max"]}),
+        ("Where", {"fields": ["town", "distance"]}),
         (None, {"fields": ["description"]}),
         ADVANCED,
     ]

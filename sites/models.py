@@ -43,6 +43,21 @@ class Practice(NameSlugModel):
         blank=True,
         help_text="Upper end, e.g. 10 for “2-10”. Same as the fewest for an exact number; blank for “20+”.",
     )
+    town = models.CharField(
+        "town or neighborhood",
+        max_length=100,
+        blank=True,
+        help_text="Where it is, as its name or description says, e.g. “Revere”. Blank where neither says.",
+    )
+    distance = models.CharField(
+        "distance from the main campus",
+        max_length=200,
+        blank=True,
+        help_text=(
+            "In the description's words, e.g. “1.3 miles from the Mass General campus” or "
+            "“On the Mass General main campus”. Blank where it does not say."
+        ),
+    )
     description = models.TextField(help_text="A blank line starts a new paragraph.")
     url = WebAddressField(
         "web address",

@@ -1,5 +1,8 @@
+from urllib.parse import urlencode
+
 from django.views.generic import DetailView, ListView
 
+from programs.models import Track
 from programs.views import OneTrackMixin
 from residency.variants import chosen_slugs
 from residency.views import PublicPageMixin
@@ -26,8 +29,11 @@ class PracticeListView(OneTrackMixin, PublicPageMixin, ListView):
         return super().get_context_data(**kwargs)
 
 
-class PracticeCompareView(PublicPageMixin, ListView):
-    """Two or three clinics side by side: `?site=<slug>&site=<slug>`."""
+class PracticeCompareView(OneTrackMixin, PublicPageMixin, ListView):
+    """
+    Two or three clinics side by side: `?site=<slug>&site=<slug>`. With `&track=<slug>` (the list's
+    filter, kept) the clinics to choose from are that track's.
+    """
 
     context_object_name = "practices"
     template_name = "sites/practice_compare.html"
@@ -39,18 +45,23 @@ class PracticeCompareView(PublicPageMixin, ListView):
 
     @classmethod
     def page_variant(cls, request):
-        chosen = cls.chosen(request)
-        return "site=" + ",".join(sorted(chosen)) if chosen else ""
+        sites = ",".join(sorted(cls.chosen(request)))
+        return "&".join(part for part in (f"site={sites}" if sites else "", super().page_variant(request)) if part)
 
     def get_queryset(self):
-        self.all_practices = list(Practice.objects.all())
+        slug = self.chosen_track(self.request)
+        self.track = Track.objects.filter(slug=slug).first() if slug else None
+        practices = Practice.objects.all()
+        self.choosable = list(practices.for_track(self.track) if self.track else practices)
         chosen = set(self.chosen(self.request))
         return Practice.objects.with_tracks().filter(slug__in=chosen) if chosen else Practice.objects.none()
 
     def get_context_data(self, **kwargs):
         chosen = {practice.slug for practice in self.object_list}
-        kwargs["choices"] = [(practice, practice.slug in chosen) for practice in self.all_practices]
+        kwargs["choices"] = [(practice, practice.slug in chosen) for practice in self.choosable]
         kwargs["most"] = self.most
+        kwargs["track"] = self.track
+        kwargs["sites_query"] = urlencode([("site", practice.slug) for practice in self.object_list])
         return super().get_context_data(**kwargs)
 
 

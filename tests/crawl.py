@@ -117,8 +117,10 @@ def crawl(client, start="/"):
     return Site(pages, "\n".join(texts), times)
 
 
-# Stored values that are not shown as typed: keys, choices (shown by their labels), positions, addresses.
+# Stored values that are not shown as typed: keys, choices (shown by their labels), positions, addresses,
+# change times (a page's footer gives the latest of what it shows, tests/test_changes.py).
 NOT_SHOWN = {
+    "changed_at",
     "slug",
     "kind",
     "setting",

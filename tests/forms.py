@@ -12,6 +12,8 @@ def practice_form(practice, **changes):
         "residents_label": practice.residents_label,
         "residents_min": practice.residents_min,
         "residents_max": "" if practice.residents_max is None else practice.residents_max,
+        "town": practice.town,
+        "distance": practice.distance,
         "description": practice.description,
     }
     if practice.is_health_center:

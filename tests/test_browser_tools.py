@@ -1,6 +1,7 @@
 """
-The applicants' tools in a real browser on a phone (390 px): the planner and the clinic filter work
-by their forms alone, the answer is the page's address, and nothing scrolls sideways.
+The applicants' tools in a real browser on a phone (390 px), and the clinic comparison on a laptop
+(1,280 px) too: the planner and the clinic filter work by their forms alone, the answer is the
+page's address, and nothing scrolls sideways.
 
 The site runs as deployed, as in tests/test_browser.py (whose server and browser fixtures these are);
 what the pages should say is read from the test database, which holds the same content.
@@ -25,6 +26,17 @@ except ImportError:  # pragma: no cover - test_browser skips the module first
 server = deployed.server
 problems = deployed.problems
 
+AXE = deployed.PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page):
+    """axe-core's WCAG violations on the page as it stands (answers, tables), when axe-core is installed."""
+    if not AXE.exists():  # pragma: no cover - tests/test_accessibility.py says so and skips
+        return []
+    from tests.test_accessibility import _run_axe
+
+    return _run_axe(page)
+
 
 @pytest.fixture(scope="module")
 def facts(django_db_setup, django_db_blocker):
@@ -40,6 +52,7 @@ def facts(django_db_setup, django_db_blocker):
             "alone": (alone.track.name, alone.application_name, alone.rule),
             "track": track.slug,
             "clinics": [practice.name for practice in Practice.objects.for_track(track)],
+            "where": [(p.name, p.town, p.distance) for p in Practice.objects.for_track(track)],
             "all_clinics": Practice.objects.count(),
         }
 
@@ -94,6 +107,7 @@ def test_the_planner_answers_from_the_ticked_tracks_on_a_phone(phone, problems, 
     shared = phone.get_by_role("link", name="Link to this plan").get_attribute("href")
     phone.goto(shared)
     expect(phone.locator(".verdict")).to_contain_text(f"If you select the {application_name}")
+    assert axe_violations(phone) == []
     assert problems == []
 
 
@@ -117,16 +131,63 @@ def test_the_clinic_filter_and_comparison_work_on_a_phone(phone, problems, facts
     first.locator("summary").click()
     expect(first.locator("details p").first).to_be_visible()
 
-    # Tick two and compare them side by side.
+    # Tick two and compare them side by side, with the button above the list.
     for practice in expected[:2]:
         phone.get_by_label(f"Compare {practice}", exact=True).check()
-    phone.get_by_role("button", name="Compare the ticked clinics").click()
+    phone.get_by_role("button", name="Compare the ticked clinics").first.click()
     expect(phone).to_have_url(re.compile(r"/sites/compare/\?"))
-    headers = phone.locator("table thead th a")
-    expect(headers).to_have_count(2)
+    assert parse_qs(urlsplit(phone.url).query)["track"] == [track]
+    expect(phone.locator("table tbody th a")).to_have_count(2)
     for practice in expected[:2]:
         expect(phone.locator("table caption")).to_contain_text(practice)
     assert_fits_the_phone(phone)
+    assert problems == []
+
+
+@pytest.fixture
+def desktop(browser, server, problems):
+    context = browser.new_context(
+        base_url=server, extra_http_headers=deployed.HTTPS, viewport={"width": 1280, "height": 800}
+    )
+    context.set_default_timeout(5000)
+    page = problems.watch(context.new_page())
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_compare_keeps_the_track_shows_where_each_clinic_is_and_fits(request, problems, facts, width):
+    page = request.getfixturevalue("phone" if width == 390 else "desktop")
+    track, names = facts["track"], facts["clinics"][:3]
+    page.goto(f"/sites/?track={track}")
+    for name in names:
+        page.get_by_label(f"Compare {name}", exact=True).check()
+    # The button below the list works as the one above it does.
+    page.get_by_role("button", name="Compare the ticked clinics").last.click()
+    assert parse_qs(urlsplit(page.url).query)["track"] == [track]
+    rows = page.locator("table.compare-clinics tbody tr")
+    expect(rows).to_have_count(len(names))
+    for row, (name, town, distance) in zip(rows.all(), facts["where"][: len(names)], strict=True):
+        expect(row.locator("th")).to_contain_text(name)
+        expect(row.locator('td[data-label="Town or neighborhood"]')).to_have_text(town or "Not stated")
+        expect(row.locator('td[data-label="From the main campus"]')).to_have_text(distance or "Not stated")
+    table, box = page.evaluate(
+        """() => [document.querySelector('table.compare-clinics').getBoundingClientRect().width,
+                  document.querySelector('.table-scroll').clientWidth]"""
+    )
+    assert table <= box, f"the comparison is {table}px wide in a {box}px box"
+    width_seen, scroll = page.evaluate(
+        "() => [document.documentElement.clientWidth, document.documentElement.scrollWidth]"
+    )
+    assert width_seen == width and scroll <= width
+    # Stacked on a phone (each clinic a block, its cells named), a table on a laptop.
+    display = rows.first.evaluate("row => getComputedStyle(row).display")
+    assert display == ("block" if width < 600 else "table-row")
+    assert axe_violations(page) == []
+    # The track's clinics are the ones offered to choose from, and the way back keeps the track.
+    expect(page.locator(".compare-form .choice-list li")).to_have_count(len(facts["clinics"]))
+    page.get_by_role("link", name=re.compile("track’s clinics")).click()
+    assert parse_qs(urlsplit(page.url).query) == {"track": [track]}
     assert problems == []
 
 
@@ -136,9 +197,20 @@ def test_the_self_check_answers_on_a_phone(phone, problems):
     phone.get_by_label("USMLE Step 1 score").fill("255")
     phone.get_by_label("USMLE Step 2 CK score").fill("260")
     phone.get_by_label("Visa status you will train on").select_option("j1")
+    # The date box shows the browser's own order; its hint names none, and what it sends is read.
+    date_box = phone.get_by_label("Date you received it, or expect it")
+    assert date_box.get_attribute("type") == "date"
+    hint = phone.locator("#id_ecfmg_date_helptext").inner_text()
+    assert "year" not in hint.lower() and "-" not in hint
+    phone.get_by_label("ECFMG certificate").select_option("certified")
+    date_box.fill("2020-12-01")
     phone.get_by_role("button", name="Check").click()
-    assert parse_qs(urlsplit(phone.url).query)["step1"] == ["255"]
+    query = parse_qs(urlsplit(phone.url).query)
+    assert query["step1"] == ["255"] and query["ecfmg_date"] == ["2020-12-01"]
+    expect(phone.locator(".field-error")).to_have_count(0)
     expect(phone.locator("#answers")).to_be_visible()
     expect(phone.locator(".answers .verdict").first).to_be_visible()
+    expect(phone.locator(".overall")).to_be_visible()
     assert_fits_the_phone(phone)
+    assert axe_violations(phone) == []
     assert problems == []

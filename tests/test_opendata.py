@@ -8,15 +8,21 @@ from http import HTTPStatus
 
 import jsonschema
 import pytest
+import time_machine
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
+from applications.factories import ApplicationCycleFactory
 from applications.models import ApplicationCycle, InterviewDate, TrackApplication
 from opendata import data, views
 from opendata.views import SCHEMA
 from programs.factories import TrackFactory
 from programs.models import Track
-from residency import pagecache
+from residency import content
+from residency.content import content_models
 from sites.factories import PracticeFactory
 from sites.models import Practice
 
@@ -57,18 +63,58 @@ def test_the_schema_refuses_a_file_with_a_table_missing(client):
         jsonschema.validate(document, schema)
 
 
-def test_every_file_names_its_cycle_and_when_its_content_last_changed(client):
+def test_every_file_names_its_cycle_and_its_state(client):
     cycle = ApplicationCycle.objects.current()
-    changed = pagecache.current_version()
+    state = "closed" if cycle.has_closed else "open"
     document = get_json(client)
-    assert document["cycle"] == cycle.name
-    # To the millisecond, as JSON writes times.
-    assert abs(datetime.datetime.fromisoformat(document["content_changed_at"]) - changed).total_seconds() < 0.001
+    assert (document["cycle"], document["cycle_state"]) == (cycle.name, state)
     for table in data.TABLES:
         rows = get_csv(client, table)
         assert rows, table
-        assert {row["cycle"] for row in rows} == {cycle.name}
-        assert {datetime.datetime.fromisoformat(row["content_changed_at"]) for row in rows} == {changed}
+        assert {(row["cycle"], row["cycle_state"]) for row in rows} == {(cycle.name, state)}
+
+
+def test_a_cycle_open_or_closed_says_so(client):
+    cycle = ApplicationCycleFactory(deadline=timezone.now() + datetime.timedelta(days=3))
+    assert get_json(client)["cycle_state"] == "open"
+    with time_machine.travel(cycle.deadline + datetime.timedelta(minutes=1)):
+        assert get_json(client)["cycle_state"] == "closed"
+        assert {row["cycle_state"] for row in get_csv(client, "key-dates")} == {"closed"}
+
+
+def test_each_file_is_dated_by_the_content_it_holds_never_by_a_load(client, tmp_path):
+    later = datetime.datetime(2041, 3, 4, 15, 0, tzinfo=datetime.UTC)
+    for model in content_models():
+        model._base_manager.update(changed_at=later)
+    content.export(tmp_path)
+    clinic = Practice.objects.first()
+    with time_machine.travel(later + datetime.timedelta(days=1), tick=False):
+        clinic.save()
+    edited = later + datetime.timedelta(days=1)
+    assert datetime.datetime.fromisoformat(get_json(client)["content_changed_at"]) == edited
+    assert {datetime.datetime.fromisoformat(row["content_changed_at"]) for row in get_csv(client, "clinics")} == {
+        edited
+    }
+    assert {datetime.datetime.fromisoformat(row["content_changed_at"]) for row in get_csv(client, "tracks")} == {later}
+    # A load puts back the times the fixtures hold, whenever it runs.
+    with time_machine.travel(later + datetime.timedelta(days=30), tick=False):
+        call_command("load_content", fixtures=tmp_path, discard_unexported=True, verbosity=0)
+        assert datetime.datetime.fromisoformat(get_json(client)["content_changed_at"]) == later
+
+
+def test_pages_are_given_as_page_urls_and_dates_by_whole_names(client):
+    document = get_json(client)
+    for kind, model in (("tracks", Track), ("clinics", Practice)):
+        for row in document[kind]:
+            assert "address" not in row
+            assert row["page_url"] == settings.SITE_URL + model.objects.get(slug=row["slug"]).get_absolute_url()
+    assert {row["page_url"] for row in get_csv(client, "tracks")} == {row["page_url"] for row in document["tracks"]}
+    cycle = ApplicationCycle.objects.current()
+    names = {entry["name"]: entry["date"] for entry in document["key_dates"]}
+    for requirement in cycle.graduate_requirements.exclude(date=None):
+        assert names[f"{requirement.text} {date_format(requirement.date, 'F j, Y')}"] == requirement.date.isoformat()
+    for name in names:
+        assert name.split()[-1].lower() not in {"is", "by", "on", "before", "of", "for", "the"}, name
 
 
 def test_every_nrmp_number_and_every_interview_day_is_in_both_formats(client):

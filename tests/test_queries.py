@@ -53,7 +53,7 @@ QUERIES = {
     "applications:interviews": 5,
     "applications:graduates": 5,
     "applications:graduate_check": 4,
-    "applications:planner": 6,
+    "applications:planner": 7,
 }
 
 

@@ -25,9 +25,11 @@ def compare_sites():
 TOOLS = [
     ("sites:practice_list", [], lambda: {"track": "categorical"}, 5, 0),
     ("sites:practice_compare", [], compare_sites, 5, 0),
-    ("applications:planner", [], dict, 6, 0),
-    ("applications:planner", [], lambda: {"track": ["categorical", "primary-care"]}, 7, 0),
-    ("applications:planner", [], lambda: {"track": ["categorical", "physician-scientist", "junk"]}, 7, 0),
+    # Within one track: its slug known, the track, and its clinics to choose from.
+    ("sites:practice_compare", [], lambda: {**compare_sites(), "track": Track.objects.first().slug}, 7, 0),
+    ("applications:planner", [], dict, 7, 0),
+    ("applications:planner", [], lambda: {"track": ["categorical", "primary-care"]}, 8, 0),
+    ("applications:planner", [], lambda: {"track": ["categorical", "physician-scientist", "junk"]}, 8, 0),
     ("applications:planner", [], lambda: {"track": list(Track.objects.values_list("slug", flat=True))}, 8, 7),
     ("applications:graduate_check", [], lambda: {"step1": "255", "visa": "h1b", "ecfmg_date": "2020-12-01"}, 4, 4),
     # The empty search form; a search's own count is pinned in tests/search/test_queries.py.

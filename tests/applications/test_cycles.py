@@ -227,8 +227,8 @@ def test_times_are_labelled_eastern_time(client):
 
 
 def test_every_page_says_when_its_content_last_changed(client):
-    assert "Content last changed" in client.get(APPLY).text
-    assert "Content last changed" in client.get(reverse("overview:track_list")).text
+    assert "content last changed" in client.get(APPLY).text
+    assert "content last changed" in client.get(reverse("overview:track_list")).text
 
 
 def test_has_closed_follows_the_deadline():

@@ -7,11 +7,14 @@ from http import HTTPStatus
 
 import icalendar
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from applications.factories import InterviewDateFactory
 from applications.rules import current_rules
+from applications.views import CalendarView
+from programs.factories import TrackFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,9 +95,29 @@ def test_calendars_are_linked_for_downloading_and_subscribing(client):
             assert f'href="{url}"' in client.get(application.track.get_absolute_url()).text
 
 
-def test_an_unknown_track_gets_the_whole_calendar_from_the_same_cache_entry(client, django_assert_max_num_queries):
-    whole = client.get(reverse("applications:calendar"))
-    # One look-up of the known tracks (then kept in the cache), and the page from the page cache.
-    with django_assert_max_num_queries(1):
-        junk = client.get(reverse("applications:calendar"), {"track": "no-such-track"})
-    assert junk.content == whole.content
+def test_a_track_nobody_knows_or_the_cycle_does_not_list_is_not_found_and_never_cached(client):
+    url = reverse("applications:calendar")
+    for junk in ("no-such-track", "<script>", "x" * 300):
+        assert client.get(url, {"track": junk}).status_code == HTTPStatus.NOT_FOUND
+    unlisted = TrackFactory()
+    assert client.get(url, {"track": unlisted.slug}).status_code == HTTPStatus.NOT_FOUND
+    # No track given (or an empty one) is the whole calendar, from one cache entry.
+    whole = client.get(url)
+    assert client.get(url, {"track": ""}).content == whole.content
+    assert CalendarView.page_variant(RequestFactory().get(url, {"track": "no-such-track"})) is None
+
+
+def test_subscribers_are_told_to_refresh_daily_in_a_duration_they_read(client):
+    text = client.get(reverse("applications:calendar")).content.decode()
+    assert "\r\nX-PUBLISHED-TTL:P1D\r\n" in text
+    assert "\r\nREFRESH-INTERVAL;VALUE=DURATION:P1D\r\n" in text
+
+
+def test_the_deadline_is_a_moment_with_an_end(client):
+    cycle = current_rules().cycle
+    calendar = fetch(client, reverse("applications:calendar"))
+    (deadline,) = [e for e in calendar.walk("VEVENT") if isinstance(e.decoded("dtstart"), datetime.datetime)]
+    assert deadline.decoded("dtend") == deadline.decoded("dtstart") == timezone.localtime(cycle.deadline, EASTERN)
+    assert deadline["DTEND"].params["TZID"] == "America/New_York"
+    for event in calendar.walk("VEVENT"):
+        assert "DTEND" in event

@@ -59,3 +59,25 @@ def test_a_track_added_in_admin_combines_with_the_others_at_once(client):
         escape(newcomer.track.name)
         in rows(client.get(reverse("overview:track_list")).text)[escape(combinable[0].track.name)]
     )
+
+
+def test_the_rows_follow_the_order_coordinators_set(client):
+    tracks = list(Track.objects.all())
+    # Reversed by dragging in admin: the slugs' order no longer gives the page's.
+    for position, track in enumerate(reversed(tracks)):
+        track.order = position
+        track.save()
+    TrackFactory(name="Aardvark", slug="aaa-first-by-slug")
+    names = list(rows(client.get(reverse("overview:track_list")).text))
+    assert names == [escape(track.name) for track in Track.objects.all()]
+    assert names[0] == escape(tracks[-1].name) and names[-1] == "Aardvark"
+
+
+def test_a_track_with_nothing_published_says_so_in_a_sentence(client):
+    bare = TrackFactory(name="Rural Health", nrmp_number="", length_years=None, length_label="")
+    response = client.get(reverse("overview:track_list"))
+    row = rows(response.text)["Rural Health"]
+    cycle = current_rules().cycle
+    assert f"Nothing about applying to the {bare.name} track is published for the {escape(cycle.name)} cycle" in row
+    table = response.text.split("<table>", 1)[1].split("</table>", 1)[0]
+    assert "—" not in table

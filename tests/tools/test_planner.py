@@ -1,17 +1,21 @@
 """/apply/planner/ answers for the tracks ticked, from the cycle's stored rules; the answer is its address."""
 
+import datetime
 import itertools
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
-from applications.factories import TrackApplicationFactory
+from applications.factories import ApplicationCycleFactory, InterviewDateFactory, TrackApplicationFactory
 from applications.rules import current_rules
 from programs.factories import TrackFactory
+from programs.models import Track
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +103,61 @@ def test_more_tracks_than_are_cached_are_still_answered(client):
     assert len(tracks) > 3
     text = plan_page(client, *tracks)
     assert "Your plan" in text
+
+
+def test_every_track_is_offered_and_one_the_cycle_does_not_list_is_answered_as_such(client):
+    rules = current_rules()
+    outside = TrackFactory(name="Rural Health")
+    form = client.get(PLANNER).text.split('class="tool-form planner-form"', 1)[1].split("</form>", 1)[0]
+    for track in Track.objects.all():
+        assert f'value="{track.slug}"' in form
+    assert f"(not in the {escape(rules.cycle.name)} application rules)" in form
+    text = plan_page(client, outside, rules.applications[0].track)
+    assert f"do not list the {escape(outside.name)} track" in text
+    assert f'href="{outside.get_absolute_url()}"' in text
+
+
+@pytest.fixture
+def shared_cycle():
+    """A cycle of this test's own: one track interviews on single days, another over two days, the second shared."""
+    cycle = ApplicationCycleFactory(deadline=timezone.now() + datetime.timedelta(days=20))
+    single = TrackApplicationFactory(cycle=cycle, track=TrackFactory(name="Alpha"))
+    double = TrackApplicationFactory(cycle=cycle, track=TrackFactory(name="Beta"))
+    start = timezone.localdate() + datetime.timedelta(days=40)
+    for week in range(3):
+        monday = start + datetime.timedelta(weeks=week)
+        InterviewDateFactory(track_application=single, date=monday + datetime.timedelta(days=1))
+        InterviewDateFactory(track_application=double, date=monday, second_date=monday + datetime.timedelta(days=1))
+    InterviewDateFactory(track_application=single, date=start + datetime.timedelta(days=3))
+    return single, double
+
+
+def words(html):
+    """The page's text as a reader sees it: runs of white space as one space."""
+    return " ".join(html.split())
+
+
+def test_shared_interview_days_are_spelled_out_from_the_stored_dates(client, shared_cycle):
+    single, double = shared_cycle
+    text = words(plan_page(client, single.track, double.track))
+    assert "On all 3 two-day interviews listed, the second day is also one of the Alpha interview days." in text
+    assert "3 of the 4 interview days listed are also Beta interview days." in text
+    assert text.count('<span class="shared-day">also Alpha</span>') == 3
+    assert text.count('<span class="shared-day">also Beta</span>') == 3
+    # The interview page says so too; moving a day in admin changes it.
+    assert "the second day is also one of the Alpha interview days" in words(
+        client.get(reverse("applications:interviews")).text
+    )
+    moved = single.interview_dates.first()
+    moved.date += datetime.timedelta(days=1)
+    moved.save()
+    assert "On 2 of the 3 two-day interviews listed" in words(plan_page(client, double.track))
+
+
+def test_the_planner_says_when_the_cycle_has_closed_and_still_answers(client, shared_cycle):
+    single, double = shared_cycle
+    with time_machine.travel(single.cycle.deadline + datetime.timedelta(days=1)):
+        text = plan_page(client, single.track, double.track)
+    assert f"The {escape(single.cycle.name)} application cycle has closed." in text
+    assert "simultaneously" in text
+    assert "Dates for the next cycle" not in text

@@ -1,5 +1,7 @@
 """The application rules answer from the stored data: tracks and rules built here, not the seeded names."""
 
+import datetime
+
 import pytest
 
 from applications.factories import (
@@ -8,7 +10,7 @@ from applications.factories import (
     LetterRequirementFactory,
     TrackApplicationFactory,
 )
-from applications.models import ApplicationCycle
+from applications.models import ApplicationCycle, InterviewDate
 from applications.rules import CycleRules
 from programs.factories import TrackFactory
 
@@ -99,3 +101,24 @@ def test_a_track_not_offered_in_the_cycle_is_named_as_such(cycle):
     plan = rules_of(cycle).plan([offered.track, elsewhere])
     assert plan.not_offered == [elsewhere]
     assert plan.considered == [offered]
+
+
+def test_interview_days_two_tracks_share_are_found_from_their_dates(cycle):
+    single, double, apart = offer(cycle), offer(cycle), offer(cycle)
+    InterviewDate.objects.filter(track_application__cycle=cycle).delete()
+    day = datetime.date(2030, 11, 7)
+    InterviewDateFactory(track_application=single, date=day)
+    InterviewDateFactory(track_application=double, date=day, second_date=day + datetime.timedelta(days=1))
+    InterviewDateFactory(track_application=double, date=day + datetime.timedelta(days=7))
+    InterviewDateFactory(track_application=apart, date=day + datetime.timedelta(days=2))
+    rules = rules_of(cycle)
+    by_track = {application.track: application for application in rules.applications}
+    assert [(s.other.track, s.day, s.count, s.of) for s in by_track[double.track].shared_days] == [
+        (single.track, 1, 1, 2)
+    ]
+    assert [(s.other.track, s.day, s.count, s.of) for s in by_track[single.track].shared_days] == [
+        (double.track, 0, 1, 1)
+    ]
+    assert by_track[apart.track].shared_days == []
+    first = by_track[double.track].interview_dates.all()[0]
+    assert first.first_shared == [by_track[single.track]] and first.second_shared == []
