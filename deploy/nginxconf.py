@@ -32,6 +32,8 @@ MODULES = {
 }
 # Mozilla's HSTS, with what Django sends (SECURE_HSTS_INCLUDE_SUBDOMAINS and SECURE_HSTS_PRELOAD on).
 HSTS = "max-age=63072000; includeSubDomains; preload"
+# Where production's purge listener is, for the site's NGINX_PURGE_URLS (README: Deploying).
+PURGE_LISTEN = "127.0.0.1:8081"
 
 
 class NginxTemplate(string.Template):
@@ -119,6 +121,8 @@ def render_production(output, **values):
         "TRUSTED_CERTIFICATE": values["CERTIFICATE"],
         "RESOLVER": " ".join(system_resolvers()),
         "HSTS": HSTS,
+        "PURGE_LISTEN": PURGE_LISTEN,
+        "PURGE_ALLOW": allow_lines(["127.0.0.1"]),
         **values,
     }
     return render(output, "production.conf", values)
@@ -149,7 +153,7 @@ def main(argv=None):
     parser.add_argument("--https-port", default="443")
     parser.add_argument(
         "--purge-listen",
-        default="127.0.0.1:8081",
+        default=PURGE_LISTEN,
         help="address of the purge listener the site's NGINX_PURGE_URLS name (e.g. 10.0.0.5:8081 for app servers "
         "on other machines)",
     )

@@ -185,13 +185,19 @@ def production_nginx(folder, certificate, key, upstream, static_root):
         ACCESS_LOG=str(folder / "access.log"),
         HTTP_PORT=f"127.0.0.1:{servers.free_port()}",
         HTTPS_PORT=f"127.0.0.1:{https_port}",
+        PURGE_LISTEN=f"127.0.0.1:{servers.free_port()}",
     )
     text = (conf / "production.conf").read_text().replace("listen [::]", "# listen [::]")  # no IPv6 here
     (conf / "production.conf").write_text(text)
     run = folder / "run"
     run.mkdir()
     main = nginxconf.render_local(
-        folder / "main", run, listen="127.0.0.1:1", upstream="unix:/none", static_root=static_root
+        folder / "main",
+        run,
+        listen="127.0.0.1:1",
+        upstream="unix:/none",
+        static_root=static_root,
+        purge_listen=f"127.0.0.1:{servers.free_port()}",
     )
     main.write_text(
         main.read_text().replace(f"include {folder / 'main'}/local.conf;", f"include {conf}/production.conf;")
