@@ -236,12 +236,15 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded photos (residency/photos.py): files in MEDIA_ROOT, served by nginx in `make serve` and by
 # Django with DEBUG on (`make run`). With several app servers, MEDIA_STORAGE names a storage they share
-# (a django-storages backend such as storages.backends.s3.S3Storage, configured by its own settings),
-# and MEDIA_URL the address its files are read from.
+# (a django-storages backend such as storages.backends.s3.S3Storage), MEDIA_STORAGE_OPTIONS its options
+# as JSON, and MEDIA_URL the address its files are read from.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = env("MEDIA_URL", default="/media/")
 STORAGES = {
-    "default": {"BACKEND": env("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage")},
+    "default": {
+        "BACKEND": env("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={}),
+    },
     # Compressed files with hashed names, which whitenoise serves with a far-future, immutable cache header.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
