@@ -184,6 +184,10 @@ class PhotoFormField(forms.ImageField):
 
     default_validators = []
 
+    def widget_attrs(self, widget):
+        # The browser's file picker offers the formats that are taken.
+        return {**super().widget_attrs(widget), "accept": "image/jpeg,image/png,image/webp"}
+
     def to_python(self, data):
         file = forms.FileField.to_python(self, data)
         if file is None:

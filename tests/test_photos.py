@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image
+from reversion.models import Version
 
 from programs.factories import TrackFactory
 from programs.models import Program
@@ -140,6 +141,7 @@ def test_the_admin_shows_a_preview_of_the_photo_saved(coordinator_client):
 
     assert re.search(rf'<img class="photo-preview" src="[^"]*{track.photo_renditions[0]["jpeg"]}"', page)
     assert 'alt="The team"' in page
+    assert re.search(r'<input type="file" name="photo" accept="image/jpeg,image/png,image/webp"', page)
 
 
 def test_a_photo_is_turned_upright_by_its_exif_orientation(media_root):
@@ -301,3 +303,20 @@ def test_export_carries_the_photo_and_a_load_keeps_it(tmp_path):
         "Residents",
         renditions,
     )
+
+
+def test_a_revert_in_history_brings_back_a_replaced_photo_with_its_files(coordinator_client, media_root):
+    track = TrackFactory()
+    post_photo(coordinator_client, track, photo=upload(photo_bytes(width=900, height=600)), photo_alt="Before")
+    track.refresh_from_db()
+    before = track.photo_renditions
+    post_photo(coordinator_client, track, photo=upload(photo_bytes(width=1000, height=600)), photo_alt="After")
+    track.refresh_from_db()
+    assert track.photo_renditions != before
+
+    Version.objects.get_for_object(track)[1].revision.revert()
+
+    track.refresh_from_db()
+    assert (track.photo_alt, track.photo_renditions, track.photo.name) == ("Before", before, before[-1]["jpeg"])
+    for rendition in before:
+        assert (media_root / rendition["webp"]).is_file() and (media_root / rendition["jpeg"]).is_file()
