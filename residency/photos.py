@@ -120,6 +120,8 @@ def make_renditions(file):
         ) from None
     renditions = []
     for width in sorted({min(width, image.width) for width in WIDTHS}, reverse=True):
+        if renditions and width >= renditions[-1]["width"]:
+            continue  # A wider one had to be made this narrow already.
         height = max(1, round(image.height * width / image.width))
         resized = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
         files = {kind: _encode(resized, kind, icc_profile) for kind in ("webp", "jpeg")}
