@@ -139,18 +139,20 @@ def make_renditions(file):
 def store(file):
     """
     Make the renditions of an upload and save them in the default storage; returns what the model
-    keeps: [{"width", "height", "webp": name, "jpeg": name}, ...], narrowest first.
+    keeps: [{"jpeg": name, "webp": name, "width", "height"}, ...], narrowest first.
     """
     renditions = getattr(file, "renditions", None) or make_renditions(file)
     storage = storages["default"]
     stored = []
     for rendition in renditions:
         names = {}
-        for kind, extension in (("webp", "webp"), ("jpeg", "jpg")):
+        for kind, extension in (("jpeg", "jpg"), ("webp", "webp")):
             data = rendition[kind]
             name = f"{FOLDER}/{hashlib.sha256(data).hexdigest()[:20]}-{rendition['width']}w.{extension}"
             names[kind] = name if storage.exists(name) else storage.save(name, ContentFile(data))
-        stored.append({"width": rendition["width"], "height": rendition["height"], **names})
+        # Keys in the order PostgreSQL's jsonb keeps them (shortest first), so an export reads the same from
+        # either database.
+        stored.append({**names, "width": rendition["width"], "height": rendition["height"]})
     return stored
 
 

@@ -1,6 +1,7 @@
 """A coordinator adds a photo to the program, a track or a clinic: renditions made at upload, checked, shown."""
 
 import io
+import json
 import re
 import struct
 import zlib
@@ -293,6 +294,11 @@ def test_export_carries_the_photo_and_a_load_keeps_it(tmp_path):
     content.export(tmp_path)
     assert (tmp_path / "programs.json").read_text() == exported
     assert renditions[-1]["jpeg"] in exported
+    # Keys as PostgreSQL's jsonb orders them (shortest first), so SQLite and PostgreSQL export the same text.
+    [fields] = [obj["fields"] for obj in json.loads(exported) if obj["fields"].get("slug") == track.slug]
+    assert [list(rendition) for rendition in fields["photo_renditions"]] == [
+        ["jpeg", "webp", "width", "height"]
+    ] * len(renditions)
 
     assert content.load(tmp_path).total == 0
     # A database that lost the photo (an older fixture loaded) gets it back from the export.
