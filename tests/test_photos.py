@@ -327,3 +327,22 @@ def test_a_revert_in_history_brings_back_a_replaced_photo_with_its_files(coordin
     assert (track.photo_alt, track.photo_renditions, track.photo.name) == ("Before", before, before[-1]["jpeg"])
     for rendition in before:
         assert (media_root / rendition["webp"]).is_file() and (media_root / rendition["jpeg"]).is_file()
+
+
+def test_a_phones_full_size_photo_is_taken_from_the_temporary_file_it_is_uploaded_into(
+    settings, coordinator_client, media_root
+):
+    original = photo_bytes(width=4032, height=3024)
+    assert len(original) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    track = TrackFactory()
+
+    response = post_photo(coordinator_client, track, photo=upload(original), photo_alt="The ward at night")
+
+    assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].errors
+    track.refresh_from_db()
+    assert [(rendition["width"], rendition["height"]) for rendition in track.photo_renditions] == [
+        (480, 360),
+        (960, 720),
+        (1600, 1200),
+    ]
+    assert len(stored_files(media_root)) == 6
