@@ -321,7 +321,15 @@ def test_a_revert_in_history_brings_back_a_replaced_photo_with_its_files(coordin
     track.refresh_from_db()
     assert track.photo_renditions != before
 
-    Version.objects.get_for_object(track)[1].revision.revert()
+    newer, older = Version.objects.get_for_object(track)[:2]
+    compare = coordinator_client.get(
+        reverse("admin:programs_track_compare", args=[track.pk]), {"version_id1": older.pk, "version_id2": newer.pk}
+    )
+    # The compare names the photo's file that changed, and its alt text.
+    assert compare.status_code == HTTPStatus.OK
+    assert "<h3>photo</h3>" in compare.text and "<del>- Before</del>" in compare.text
+    revert = reverse("admin:programs_track_revision", args=[track.pk, older.pk])
+    assert coordinator_client.post(revert, form_data(coordinator_client.get(revert))).status_code == HTTPStatus.FOUND
 
     track.refresh_from_db()
     assert (track.photo_alt, track.photo_renditions, track.photo.name) == ("Before", before, before[-1]["jpeg"])
