@@ -13,7 +13,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from residency import photos
-from tests.test_accessibility import VIEWPORTS, _run_axe
+from tests.test_accessibility import SCREENSHOTS, VIEWPORTS, _run_axe
 from tests.test_browser import Problems, browser  # noqa: F401 - the fixture, shared
 from tests.test_nginx import PASSWORD, USERNAME, site_database, start_stack, static_root  # noqa: F401 - fixtures
 from tests.test_photos import photo_bytes
@@ -87,6 +87,8 @@ def test_a_tracks_photo_shows_at_the_width_it_needs_with_no_axe_violation(browse
         assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
         assert len(response.body()) <= photos.MAX_RENDITION_BYTES
 
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"track-photo-{width}.png")
         assert _run_axe(page) == []
         assert problems == []
     finally:
