@@ -118,7 +118,8 @@ def crawl(client, start="/"):
 
 
 # Stored values that are not shown as typed: keys, choices (shown by their labels), positions, addresses,
-# change times (a page's footer gives the latest of what it shows, tests/test_changes.py).
+# change times (a page's footer gives the latest of what it shows, tests/test_changes.py), photos (their
+# files and alt text are in <picture>, tests/test_photos.py).
 NOT_SHOWN = {
     "changed_at",
     "slug",
@@ -131,6 +132,9 @@ NOT_SHOWN = {
     "url",
     "hospital_url",
     "page",
+    "photo",
+    "photo_alt",
+    "photo_renditions",
 }
 # Numbers kept to sort and filter by, shown in words of their own (“3 years in duration”).
 NOT_SHOWN_NUMBERS = {"length_years"}
