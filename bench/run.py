@@ -1,18 +1,23 @@
 """
 `make bench`: the deployment's targets, measured with wrk on the stack as deployed (nginx in front of gunicorn).
 
-It starts a Redis of its own, prepares a SQLite database of its own, starts gunicorn (production
-settings, gunicorn.conf.py) behind nginx (deploy/nginx/, as `make serve` runs it), all with
-deploy/stack.py as the tests do, and measures: each main page served from nginx's cache against
-the same bytes served by nginx as files, in pairs, plain, gzip and brotli; pages asked for with a
-made-up session cookie; how soon an edit shows; a flood of junk query strings; plain pages while
-16 connections search; slow clients; a load run; Redis stopped under load. See bench/README.md and
-docs/performance.md.
+`bench/run.py [SCENARIO …]` (`make bench BENCH="…"`), by default `site postgres`:
 
-Exit status: 0; 1 when a request failed where none may (the first fetches, the load and outage runs);
-2 when the servers could not be prepared or started. Missed targets are reported, not failed.
+- site: a Redis of its own, a SQLite database of its own, gunicorn (production settings, gunicorn.conf.py)
+  behind nginx (deploy/nginx/, as `make serve` runs it), all started by deploy/stack.py as the tests do; each
+  main page served from nginx's cache against the same bytes served by nginx as files, in pairs, plain, gzip
+  and brotli; pages asked for with a made-up session cookie; how soon an edit shows; a flood of junk query
+  strings; plain pages while 16 connections search; slow clients; a load run; Redis stopped under load.
+- postgres: the same site on a PostgreSQL cluster of its own, stopped as a crash under load and started again.
+- deploys: `make serve` on PostgreSQL and a Redis of its own, reloaded and restarted under load (deploys.py).
+
+See bench/README.md and docs/performance.md.
+
+Exit status: 0; 1 when a request failed where none may (the first fetches, the load and outage runs, a
+reload); 2 when the servers could not be prepared or started. Missed targets are reported, not failed.
 """
 
+import argparse
 import datetime
 import hashlib
 import os
@@ -30,6 +35,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import deploys
 import wrk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,13 +84,39 @@ def get(port, path, headers=None, timeout=10):
         return error.code, error.headers, error.read()
 
 
-def setup_django(env):
-    """Django in this process, on the servers' database and cache: the page lists, and the edits."""
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
+def status(port, path):
+    """The status of a GET, or None when the server could not be reached."""
+    try:
+        return get(port, path)[0]
+    except OSError:
+        return None
 
-    django.setup()
+
+def setup_django(env):
+    """
+    Django in this process, on the servers' database and cache: the page lists, and the edits. Once: the
+    scenarios after the first read the same content from the same fixtures, in databases of their own.
+    """
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        os.environ.update(env)
+        sys.path.insert(0, str(ROOT))
+        django.setup()
+
+
+def read_main_pages(env):
+    """The main public pages, one of each kind (residency.pages), read with Django set up on `env`."""
+    setup_django(env)
+    from django.db import connections
+
+    from residency.pages import main_pages
+
+    try:
+        return main_pages()
+    finally:
+        connections.close_all()
 
 
 # --- The scenarios -------------------------------------------------------------------------------
@@ -275,6 +307,115 @@ def redis_outage(redis, site, direct_port, paths, limited):
     return get(direct_port, "/healthz")[0], through_nginx, direct, tools
 
 
+def postgres_outage(temp_dir, log):
+    """
+    The site on a PostgreSQL cluster of its own (deploy/stack.py) with a Redis of its own: the cluster is
+    stopped as a crash would stop it 2 s into a load through nginx, gunicorn alone is loaded while it is down,
+    then it is started again and the site must recover by itself.
+    """
+    with stack.redis_server() as redis, stack.postgres_cluster() as cluster:
+        env = environment(temp_dir, redis.url)
+        env["DATABASE_URL"] = cluster.create_database("bench")
+        progress("PostgreSQL: a cluster of its own, migrate and load_content")
+        commands = [["migrate", "--noinput"], ["load_content"]]
+        if not Path(env["STATIC_ROOT"]).is_dir():
+            commands.append(["collectstatic", "--noinput"])
+        for command in commands:
+            stack.manage(env, *command, output=log)
+        pages = read_main_pages(env)
+        direct_port = stack.free_port()
+        with stack.Stack(
+            env,
+            temp_dir / "run-postgres",
+            port=stack.free_port(),
+            static_root=env["STATIC_ROOT"],
+            also_bind=f"127.0.0.1:{direct_port}",
+            output=log,
+        ) as site:
+            # Every page once on each port first: the workers load the app before they answer (no preload).
+            for path in pages:
+                for port in (site.port, direct_port):
+                    if get(port, path, timeout=60)[0] != 200:
+                        raise BenchFailed(f"{path} did not answer 200 on PostgreSQL")
+            progress("PostgreSQL: warm-up through nginx and on gunicorn alone")
+            wrk.run(site.port, pages, CONNECTIONS, 3)
+            wrk.run(direct_port, pages, CONNECTIONS, 3)
+            progress("PostgreSQL stopped as a crash 2 s into 8 s of load through nginx, then gunicorn alone")
+            crash = threading.Timer(2, cluster.stop, kwargs={"mode": "immediate"})
+            crash.start()
+            through_nginx = wrk.run(site.port, pages, CONNECTIONS, 8)
+            crash.join()
+            health = status(direct_port, "/healthz")
+            direct = wrk.run(direct_port, pages, CONNECTIONS, 5)
+            progress("PostgreSQL started again: the time until /healthz answers 200, then gunicorn alone")
+            cluster.start()
+            started = time.monotonic()
+            while status(direct_port, "/healthz") != 200:
+                if time.monotonic() - started > 60:
+                    raise BenchFailed("the site did not recover within 60 s of PostgreSQL starting again")
+                time.sleep(0.05)
+            recovered = time.monotonic() - started
+            after = wrk.run(direct_port, pages, CONNECTIONS, 3)
+    return {"health": health, "nginx": through_nginx, "direct": direct, "recovered": recovered, "after": after}
+
+
+CACHE_FILES = 34_000
+
+
+def fill_cache(cache_dir, count):
+    """
+    About `count` files in nginx's cache folder, named and laid out as nginx names its copies, each a copy of
+    the smallest it holds: nginx keeps no copy of an address with a query string, so its cache cannot be
+    filled with distinct addresses any more; what a restart pays for is the folder on disk.
+    """
+    smallest = min((path for path in cache_dir.rglob("*") if path.is_file()), key=lambda path: path.stat().st_size)
+    body = smallest.read_bytes()
+    for number in range(count):
+        path = cache_file(cache_dir, f"/filled/{number}/", "identity")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+    return folder_size(cache_dir)[1]
+
+
+def deploy_runs(temp_dir, log):
+    """
+    `make serve` on a PostgreSQL cluster and a Redis of their own, as a user runs it, reloaded and restarted
+    under load (bench/deploys.py); the restart again with CACHE_FILES files in nginx's cache folder.
+    """
+    with stack.redis_server() as redis, stack.postgres_cluster() as cluster:
+        env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "MAKEFLAGS", "MAKELEVEL"}}
+        env.update(
+            PORT=str(stack.free_port()),
+            SECRET_KEY=secrets.token_urlsafe(50),
+            DATABASE_URL=cluster.create_database("deploys"),
+            CACHE_URL=redis.url,
+            STATIC_ROOT=str(temp_dir / "static"),
+            # make serve's run folder, and nginx's cache in it, go here.
+            TMPDIR=str(temp_dir),
+        )
+        serve = deploys.Serve(env, log)
+        progress(f"make serve on port {serve.port} (PostgreSQL and Redis of its own)")
+        serve.start()
+        rows = []
+        try:
+            serve.wait_until_answering()  # collected, migrated and loaded by make serve
+            pages = read_main_pages(dict(env, ALLOWED_HOSTS="127.0.0.1", DJANGO_SETTINGS_MODULE="residency.settings"))
+            wrk.run(serve.port, pages, deploys.CONNECTIONS, 3)
+
+            progress("reload: SIGHUP to make serve under load")
+            rows.append(("reload (SIGHUP)", *deploys.measure(serve, pages, serve.reload)))
+            progress("full restart under load: Ctrl-C, then make serve")
+            rows.append(("full restart", *deploys.measure(serve, pages, serve.restart)))
+            progress(f"filling nginx's cache folder with {CACHE_FILES:,} files, then a full restart")
+            get(serve.port, "/robots.txt")
+            count = fill_cache(serve.cache_folder(), CACHE_FILES)
+            rows.append((f"full restart, {count:,} files cached", *deploys.measure(serve, pages, serve.restart)))
+        finally:
+            if serve.process.poll() is None:
+                serve.interrupt()
+    return {"pages": pages, "rows": rows}
+
+
 # --- The run ---------------------------------------------------------------------------------------
 
 
@@ -296,7 +437,7 @@ def environment(temp_dir, redis_url):
     return env
 
 
-def run(temp_dir, log):
+def site_runs(temp_dir, log):
     with stack.redis_server() as redis:
         env = environment(temp_dir, redis.url)
         progress(f"preparing the database, the content and the static files (log: {temp_dir / 'bench.log'})")
@@ -367,8 +508,8 @@ def ratio(pairs_of_results):
     return statistics.median(a.requests_per_second / b.requests_per_second for a, b in pairs_of_results)
 
 
-def report(results):
-    """The results as Markdown (for docs/performance.md) and the targets met or missed."""
+def report_site(results):
+    """The site's results as Markdown (for docs/performance.md) and the targets missed."""
     missed = []
     lines = [
         row(["page", *(f"{name} page / file req/s" for name in ENCODINGS), *(f"{name} ratio" for name in ENCODINGS)]),
@@ -460,7 +601,74 @@ def report(results):
     return "\n".join(lines), missed
 
 
+def report_postgres(results):
+    if "skipped" in results:
+        return f"- **PostgreSQL stopped**: not measured, {results['skipped']}", []
+    nginx, direct, after = results["nginx"], results["direct"], results["after"]
+    text = (
+        f"- **PostgreSQL stopped** (a cluster of its own, `pg_ctl stop -m immediate` 2 s into the load): /healthz "
+        f"{results['health']} while it was down; through nginx {nginx.requests} requests, errors "
+        f"{nginx.describe_errors()}; gunicorn alone {direct.requests} requests, {direct.requests_per_second:.0f} "
+        f"req/s, errors {direct.describe_errors()}; started again, /healthz 200 after {results['recovered']:.2f} s, "
+        f"then gunicorn alone {after.requests} requests, errors {after.describe_errors()}."
+    )
+    missed = [
+        f"{name}: {result.describe_errors()} errors (target 0)"
+        for name, result in [
+            ("PostgreSQL stopped", nginx),
+            ("PostgreSQL stopped, gunicorn", direct),
+            ("PostgreSQL started again, gunicorn", after),
+        ]
+        if result.errors
+    ]
+    return text, missed
+
+
+def report_deploys(results):
+    lines = [
+        f"wrk -t2 -c{deploys.CONNECTIONS} over the {len(results['pages'])} main pages through nginx, from "
+        f"{deploys.LEAD_SECONDS} s before each deploy until {deploys.SETTLE_SECONDS} s after the site answered "
+        f"again; /healthz probed {deploys.PROBE_SECONDS * 1000:.0f} ms after each answer.",
+        "",
+        row(["what", "requests", "failed (wrk)", "probes failed", "gap s", "stop s", "start s"]),
+        row(["---", *["---:"] * 6]),
+    ]
+    missed = []
+    for name, result, prober, times in results["rows"]:
+        stop, start = (f"{seconds:.1f}" for seconds in times) if times else ("", "")
+        probes, gap = f"{prober.failures()} of {len(prober.results)}", f"{prober.gap():.2f}"
+        lines.append(row([name, result.requests, result.describe_errors(), probes, gap, stop, start]))
+        if times is None and (result.errors or prober.failures()):
+            missed.append(f"{name}: {result.describe_errors()} errors, {prober.failures()} probes failed (target 0)")
+    return "\n".join(lines), missed
+
+
+SCENARIOS = {
+    "site": (site_runs, report_site),
+    "postgres": (postgres_outage, report_postgres),
+    "deploys": (deploy_runs, report_deploys),
+}
+DEFAULT = "site postgres"
+
+
+def measure(name, temp_dir, log):
+    """One scenario's results; a PostgreSQL that is not installed skips its scenario, saying why."""
+    try:
+        return SCENARIOS[name][0](temp_dir, log)
+    except stack.StackError as error:
+        if name == "site" or "not installed" not in str(error):
+            raise
+        progress(f"{name}: skipped, {error}")
+        return {"skipped": str(error)}
+
+
 def main():
+    parser = argparse.ArgumentParser(description="The deployment's targets measured with wrk (bench/README.md).")
+    names = ", ".join(SCENARIOS)
+    parser.add_argument("scenarios", nargs="*", metavar="SCENARIO", help=f"{names} (default: {DEFAULT})")
+    scenarios = parser.parse_args().scenarios or DEFAULT.split()
+    if unknown := set(scenarios) - set(SCENARIOS):
+        parser.error(f"no scenario {', '.join(sorted(unknown))}; there are {names}")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not wrk.installed():
         print("make bench needs wrk (Debian package wrk; .ci/run installs it)", file=sys.stderr)
@@ -469,16 +677,22 @@ def main():
     load_average = os.getloadavg()
     status = 2
     try:
+        progress(f"scenarios: {', '.join(scenarios)} (log: {temp_dir / 'bench.log'})")
         with open(temp_dir / "bench.log", "ab") as log:
-            results = run(temp_dir, log)
-        text, missed = report(results)
+            results = {name: measure(name, temp_dir, log) for name in scenarios}
         now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        modules = results.get("site", {}).get("modules")
         print(
-            f"\nmake bench, {now}; wrk -t1 -c{CONNECTIONS}, {SECONDS:g} s per run, {ROUNDS} rounds; nproc "
-            f"{os.cpu_count()}, Python {platform.python_version()}; load average {load_average[0]:.2f} before the "
-            f"run and {os.getloadavg()[0]:.2f} after; nginx modules: {', '.join(results['modules']) or 'none'}\n"
+            f"\nmake bench {' '.join(scenarios)}, {now}; nproc {os.cpu_count()}, Python {platform.python_version()}; "
+            f"load average {load_average[0]:.2f} before the run and {os.getloadavg()[0]:.2f} after"
+            + (f"; wrk -t1 -c{CONNECTIONS}, {SECONDS:g} s per run, {ROUNDS} rounds" if "site" in results else "")
+            + (f"; nginx modules: {', '.join(modules) or 'none'}" if modules is not None else "")
         )
-        print(text)
+        missed = []
+        for name, result in results.items():
+            text, missed_here = SCENARIOS[name][1](result)
+            print(f"\n{text}")
+            missed += missed_here
         print("\ntargets:", "all met" if not missed else "")
         for item in missed:
             print(f"  missed: {item}")
