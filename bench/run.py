@@ -84,7 +84,7 @@ def get(port, path, headers=None, timeout=10):
         return error.code, error.headers, error.read()
 
 
-def status(port, path):
+def status_of(port, path):
     """The status of a GET, or None when the server could not be reached."""
     try:
         return get(port, path)[0]
@@ -93,30 +93,34 @@ def status(port, path):
 
 
 def setup_django(env):
-    """
-    Django in this process, on the servers' database and cache: the page lists, and the edits. Once: the
-    scenarios after the first read the same content from the same fixtures, in databases of their own.
-    """
+    """Django in this process, on the servers' database and cache: the page lists, and the edits."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
     import django
-    from django.apps import apps
 
-    if not apps.ready:
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT))
-        django.setup()
+    django.setup()
+
+
+MAIN_PAGES = []
 
 
 def read_main_pages(env):
-    """The main public pages, one of each kind (residency.pages), read with Django set up on `env`."""
-    setup_django(env)
-    from django.db import connections
+    """
+    The main public pages, one of each kind (residency.pages). Read once, with Django set up on `env` unless
+    an earlier scenario has set it up: every scenario loads the same content from the same fixtures.
+    """
+    if not MAIN_PAGES:
+        from django.apps import apps
 
-    from residency.pages import main_pages
+        if not apps.ready:
+            setup_django(env)
+        from django.db import connections
 
-    try:
-        return main_pages()
-    finally:
+        from residency.pages import main_pages
+
+        MAIN_PAGES.extend(main_pages())
         connections.close_all()
+    return list(MAIN_PAGES)
 
 
 # --- The scenarios -------------------------------------------------------------------------------
@@ -345,12 +349,12 @@ def postgres_outage(temp_dir, log):
             crash.start()
             through_nginx = wrk.run(site.port, pages, CONNECTIONS, 8)
             crash.join()
-            health = status(direct_port, "/healthz")
+            health = status_of(direct_port, "/healthz")
             direct = wrk.run(direct_port, pages, CONNECTIONS, 5)
             progress("PostgreSQL started again: the time until /healthz answers 200, then gunicorn alone")
             cluster.start()
             started = time.monotonic()
-            while status(direct_port, "/healthz") != 200:
+            while status_of(direct_port, "/healthz") != 200:
                 if time.monotonic() - started > 60:
                     raise BenchFailed("the site did not recover within 60 s of PostgreSQL starting again")
                 time.sleep(0.05)
@@ -461,11 +465,11 @@ def site_runs(temp_dir, log):
             # This process saves the edits, as a server process would: with the same purge listener.
             setup_django({**env, "NGINX_PURGE_URLS": site.env.get("NGINX_PURGE_URLS", "")})
             from programs.models import Track
-            from residency.pages import all_routes, cached_paths, main_pages
+            from residency.pages import all_routes, cached_paths
             from sites.models import Practice
             from tests.parameters import pages_with_parameters
 
-            pages = main_pages()
+            pages = read_main_pages(env)
             everything = [*cached_paths(), *pages_with_parameters()]
             # Answered afresh and limited per client by nginx: asked once each, not loaded.
             tools = {route.paths()[0] for route in all_routes() if route.view_class.limited}
@@ -666,9 +670,12 @@ def main():
     parser = argparse.ArgumentParser(description="The deployment's targets measured with wrk (bench/README.md).")
     names = ", ".join(SCENARIOS)
     parser.add_argument("scenarios", nargs="*", metavar="SCENARIO", help=f"{names} (default: {DEFAULT})")
-    scenarios = parser.parse_args().scenarios or DEFAULT.split()
-    if unknown := set(scenarios) - set(SCENARIOS):
+    chosen = parser.parse_args().scenarios or DEFAULT.split()
+    if unknown := set(chosen) - set(SCENARIOS):
         parser.error(f"no scenario {', '.join(sorted(unknown))}; there are {names}")
+    # In this order, whatever the order asked: the site's edits are saved by Django in this process, on its
+    # database, so it is set up for the site first.
+    scenarios = [name for name in SCENARIOS if name in chosen]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not wrk.installed():
         print("make bench needs wrk (Debian package wrk; .ci/run installs it)", file=sys.stderr)
