@@ -53,6 +53,8 @@ SLOW_CLIENTS = 200
 EDITS = 5
 POLL_SECONDS = 0.05
 JUNK = 20_000
+# At most this long for the junk (Django answers each one).
+JUNK_SECONDS = 600
 TARGETS = {
     "file_ratio": 0.8,
     "edit_seconds": 1.0,
@@ -216,6 +218,13 @@ def cache_file(cache_dir, path, encoding):
     return Path(cache_dir) / digest[-1] / digest[-3:-1] / digest
 
 
+def log_tail(path, size=65536):
+    """The last `size` bytes of a log file."""
+    with open(path, "rb") as log:
+        log.seek(max(0, log.seek(0, os.SEEK_END) - size))
+        return log.read()
+
+
 def junk_flood(site, pages):
     """JUNK distinct junk query strings through nginx: its cache folder before and after, the real pages' copies."""
     cache_dir = site.run_dir / "cache"
@@ -228,12 +237,22 @@ def junk_flood(site, pages):
     kept_before = sum(cache_file(cache_dir, path, encoding).exists() for path in pages for encoding in encodings)
     progress(f"junk: {JUNK} distinct query strings through nginx")
     started = time.monotonic()
-    flood = wrk.run(site.port, [], CONNECTIONS, 600, script="junk.lua", arguments=[pages[0], str(JUNK), "0"])
+    load = wrk.start(site.port, [], CONNECTIONS, script="junk.lua", arguments=[pages[0], str(JUNK), "0"])
+    # junk.lua stops wrk's thread after the last query string, but wrk itself waits out its duration: it is
+    # stopped once nginx has logged the last one (the log is flushed every second). wrk leaves the answers in
+    # flight when its thread stopped out of its count, so the report gives JUNK and the time instead.
+    last = f"?junk{JUNK}={JUNK} ".encode()
+    while last not in log_tail(site.run_dir / "nginx-access.log") and time.monotonic() - started < JUNK_SECONDS:
+        time.sleep(0.5)
     seconds = time.monotonic() - started
+    sent = JUNK if last in log_tail(site.run_dir / "nginx-access.log") else None
+    flood = load.stop()
     after = folder_size(cache_dir)
     kept_after = sum(cache_file(cache_dir, path, encoding).exists() for path in pages for encoding in encodings)
     return {
         "flood": flood,
+        # None when JUNK_SECONDS ran out first.
+        "sent": sent,
         "seconds": seconds,
         "before": before,
         "after": after,
@@ -546,6 +565,9 @@ def report_site(results):
     cookie = {label: ratio(measured) for label, measured in results["cookie"].items()}
     path, delays = results["edits"]
     junk = results["junk"]
+    # When the time ran out, wrk's count (the answers in flight when it was stopped are not in it).
+    sent = junk["sent"] or junk["flood"].requests
+    until = "nginx logged the last" if junk["sent"] else f"the time ran out ({JUNK_SECONDS} s)"
     size_before, files_before = junk["before"]
     size_after, files_after = junk["after"]
     kept_before, kept_after, kept_total = junk["kept"]
@@ -559,8 +581,8 @@ def report_site(results):
         f"{cookie['gunicorn']:.2f} on gunicorn alone (medians of {ROUNDS} pairs over the main pages).",
         f"- **Edits** of {path}, the page polled through nginx every {POLL_SECONDS * 1000:.0f} ms: visible after "
         f"{', '.join(f'{delay:.2f}' for delay in delays)} s (worst {max(delays):.2f}).",
-        f"- **Junk**: {junk['flood'].requests} distinct junk query strings in {junk['seconds']:.1f} s "
-        f"({junk['flood'].requests_per_second:.0f} req/s, errors {junk['flood'].describe_errors()}); nginx's cache "
+        f"- **Junk**: {sent} distinct junk query strings in {junk['seconds']:.1f} s, until {until} "
+        f"({sent / junk['seconds']:.0f} req/s, errors {junk['flood'].describe_errors()}); nginx's cache "
         f"folder {size_before / 1e6:.2f} MB in {files_before} files before, {size_after / 1e6:.2f} MB in "
         f"{files_after} files after; the main pages' copies (3 encodings) kept: {kept_before} of {kept_total} before, "
         f"{kept_after} after.",
@@ -606,8 +628,6 @@ def report_site(results):
 
 
 def report_postgres(results):
-    if "skipped" in results:
-        return f"- **PostgreSQL stopped**: not measured, {results['skipped']}", []
     nginx, direct, after = results["nginx"], results["direct"], results["after"]
     text = (
         f"- **PostgreSQL stopped** (a cluster of its own, `pg_ctl stop -m immediate` 2 s into the load): /healthz "
@@ -655,7 +675,7 @@ SCENARIOS = {
 DEFAULT = "site postgres"
 
 
-def measure(name, temp_dir, log):
+def run_scenario(name, temp_dir, log):
     """One scenario's results; a PostgreSQL that is not installed skips its scenario, saying why."""
     try:
         return SCENARIOS[name][0](temp_dir, log)
@@ -686,7 +706,7 @@ def main():
     try:
         progress(f"scenarios: {', '.join(scenarios)} (log: {temp_dir / 'bench.log'})")
         with open(temp_dir / "bench.log", "ab") as log:
-            results = {name: measure(name, temp_dir, log) for name in scenarios}
+            results = {name: run_scenario(name, temp_dir, log) for name in scenarios}
         now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
         modules = results.get("site", {}).get("modules")
         print(
@@ -697,6 +717,9 @@ def main():
         )
         missed = []
         for name, result in results.items():
+            if "skipped" in result:
+                print(f"\n- **{name}**: not measured, {result['skipped']}")
+                continue
             text, missed_here = SCENARIOS[name][1](result)
             print(f"\n{text}")
             missed += missed_here
