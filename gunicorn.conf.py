@@ -49,7 +49,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 
 # A reload hands the socket over from the old workers to the new ones without a pause. By itself gunicorn
-# stops the old workers as soon as it has forked the new ones, which then still load the app (2 s here, 12 s
+# stops the old workers as soon as it has forked the new ones, which then still load the app (2 s, or 12 s
 # on a loaded machine), so whatever nginx does not answer from its cache waits meanwhile. Here the master
 # lets go of the old workers when the reload starts, and each new worker, once it has loaded the app, stops
 # one of them as gunicorn would (SIGTERM: it finishes its request and exits), then kills it if it is still
