@@ -68,7 +68,7 @@ def _box(page, selector):
 
 def _screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / name, full_page=True)
+    page.screenshot(path=SCREENSHOTS / name, full_page=True, scale="css")
 
 
 # The top of each part of the front page, in page order, and what the page's one h1 says.
@@ -196,7 +196,8 @@ def test_the_page_follows_the_visitors_colour_scheme_and_wish_for_less_motion(br
         try:
             page.goto(content["home"])
             seen[scheme] = page.evaluate(PREFERENCES)
-            _screenshot(page, f"front-page-390-{scheme}.png")
+            if scheme == "dark":
+                _screenshot(page, "front-page-390-dark.png")
             assert problems == []
         finally:
             context.close()
