@@ -136,7 +136,7 @@ def test_home_page_figures_are_the_stored_ones_and_the_counted_ones(client):
 def test_home_page_shows_every_track_as_a_card(client):
     TrackFactory(length_label="4 years, with a research year")
     text = client.get(reverse("overview:home")).text
-    cards = re.findall(r'<li class="card track-card">(.*?)</li>', text, re.S)
+    cards = re.findall(r'<li class="track-card">(.*?)</li>', text, re.S)
     assert len(cards) == Track.objects.count()
     for track, card in zip(Track.objects.all(), cards, strict=True):
         assert f'href="{track.get_absolute_url()}"' in card
