@@ -4,7 +4,9 @@ and 1,280 px; at 1,280 px the header is at most 110 px with the whole navigation
 compact search; a track's key facts sit beside its text from about 1,000 px, at a readable measure;
 the visitor's dark scheme and wish for less motion are followed, and axe finds nothing in the dark.
 
-The site is tests/test_browser.py's (gunicorn, the production settings, the content loaded). Each test
+The site is tests/test_browser.py's (gunicorn, the production settings, the content loaded); like
+tests/test_accessibility.py, whose axe-core runner it shares, the module is skipped without Chromium
+or without axe-core (`npm ci`). Each test
 leaves its screenshots in the system's temporary folder, under `residency-design/`, or in the folder
 that DESIGN_SCREENSHOTS names (the README's pictures: `DESIGN_SCREENSHOTS=docs/screenshots`).
 """
