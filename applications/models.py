@@ -583,6 +583,11 @@ class TrackApplication(OrderedModel):
         ]
 
     @property
+    def interview_days(self):
+        """Its interview dates, in order: a list, so that a page can name the first, the last and how many."""
+        return list(self.interview_dates.all())
+
+    @property
     def two_day_interviews(self):
         """Whether its interviews run over two days, both required."""
         return any(interview.second_date for interview in self.interview_dates.all())

@@ -20,15 +20,22 @@ from sites.models import Practice
 
 
 class HomeView(PublicPageMixin, CurrentObjectMixin, TemplateView):
-    """The program at a glance: the current cycle's key dates, the training, the rotations and the tracks."""
+    """
+    What applicants come for, first: the program in one line, the current cycle's state with the one
+    thing to do about it, the program in figures, the tracks and the key dates; then the training and
+    its rotations.
+    """
 
     template_name = "overview/home.html"
     current_model = Program
     current_context_name = "program"
     nav_label = "Overview"
+    # A landing page: its sections are short and lead on to other pages.
+    contents_list = False
 
     def get_context_data(self, **kwargs):
         kwargs["tracks"] = Track.objects.select_related("match_via")
+        kwargs["practice_count"] = Practice.objects.count()
         kwargs["rotations"] = Rotation.objects.all()
         cycle = current_cycle()
         kwargs["cycle"] = cycle

@@ -7,6 +7,9 @@ from django.urls import reverse
 from residency.fields import WebAddressField
 from residency.models import ListItemModel, NameSlugModel, OrderedModel, PhotoModel, SlugQuerySet
 
+# Where a sentence ends: its full stop, question or exclamation mark, then a space and a capital or a quote.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
+
 
 class ProgramQuerySet(SlugQuerySet):
     def current(self):
@@ -73,6 +76,12 @@ class Program(NameSlugModel, PhotoModel):
     objects = ProgramQuerySet.as_manager()
 
     # get_absolute_url (the home page, drawn by overview) comes from settings.ABSOLUTE_URL_OVERRIDES.
+
+    @property
+    def lead(self):
+        """The program in one line, for the top of the home page: the first sentence of its overview."""
+        first_paragraph = self.overview.strip().split("\n\n")[0]
+        return SENTENCE_END.split(" ".join(first_paragraph.split()), maxsplit=1)[0]
 
     @staticmethod
     def schema_org_id(site_url):

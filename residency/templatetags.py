@@ -6,10 +6,12 @@ and the places apps fill in the project's templates.
 import datetime
 import html
 import json
+from html.parser import HTMLParser
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -124,3 +126,69 @@ def slot(context, place):
     with context.push():
         rendered = (engine.get_template(name).render(context).strip() for name in slots.templates(place))
         return mark_safe("\n".join(part for part in rendered if part))
+
+
+# A page with at least this many sections (headings with an id) opens with a list of them.
+CONTENTS_MIN_SECTIONS = 4
+
+
+class _SectionHeadings(HTMLParser):
+    """The <h2 id="…"> headings of a page's content, [(id, text)], in order; text in a <nav> is not read."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.headings = []
+        self._heading = None
+        self._navs = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "nav":
+            self._navs += 1
+        elif tag == "h2" and not self._navs and dict(attrs).get("id"):
+            self._heading = [dict(attrs)["id"], []]
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._navs -= 1
+        elif tag == "h2" and self._heading:
+            anchor, text = self._heading
+            self.headings.append((anchor, " ".join("".join(text).split())))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading:
+            self._heading[1].append(data)
+
+
+class ContentsNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        content = self.nodelist.render(context)
+        if not getattr(context.get("view"), "contents_list", True) or "</h1>" not in content:
+            return content
+        parser = _SectionHeadings()
+        parser.feed(content)
+        parser.close()
+        if len(parser.headings) < CONTENTS_MIN_SECTIONS:
+            return content
+        contents = render_to_string("includes/_contents.html", {"headings": parser.headings})
+        heading_end = content.index("</h1>") + len("</h1>")
+        return mark_safe(content[:heading_end] + "\n" + contents + content[heading_end:])
+
+
+@register.tag
+def contents(parser, token):
+    """
+    `{% contents %}…{% endcontents %}`: a long page's list of its sections, put under its <h1>.
+
+    Derived from what renders: each <h2> with an id is a section (the search links to the same ones), and a
+    page with `CONTENTS_MIN_SECTIONS` of them or more gets the list. A view says `contents_list = False` to
+    go without (the home page, whose sections lead elsewhere).
+    """
+    nodelist = parser.parse(("endcontents",))
+    parser.delete_first_token()
+    return ContentsNode(nodelist)

@@ -8,6 +8,7 @@ tests share. Chromium is the system's (/usr/bin/chromium); without it, or withou
 the module is skipped.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -88,7 +89,13 @@ def _wait(process, what, log_path):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The site under gunicorn with the production settings, its own SQLite file and the content loaded."""
-    tmp = tmp_path_factory.mktemp("browser-site")
+    with serve(tmp_path_factory.mktemp("browser-site")) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve(tmp, **settings_env):
+    """The site as `server` runs it, in the folder `tmp`, with `settings_env` added to its environment."""
     port = _free_port()
     # Only what a process needs to run; every setting is given here, none leaks in from this shell.
     env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ") if name in os.environ}
@@ -108,6 +115,7 @@ def server(tmp_path_factory):
         DJANGO_SUPERUSER_USERNAME=USERNAME,
         DJANGO_SUPERUSER_PASSWORD=PASSWORD,
         DJANGO_SUPERUSER_EMAIL="coordinator@example.org",
+        **settings_env,
     )
     log_path = tmp / "server.log"
     with open(log_path, "w") as log:

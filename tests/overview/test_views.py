@@ -8,13 +8,15 @@ from http import HTTPStatus
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from applications.factories import EASTERN, ApplicationCycleFactory, InterviewDateFactory, TrackApplicationFactory
 from programs.factories import ProgramFactory, TrackFactory
-from programs.models import Program
+from programs.models import Program, Track
 from residency.pages import navigation_routes
 from sites.factories import PracticeFactory
+from sites.models import Practice
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +106,62 @@ def test_a_track_pages_structured_data_gives_the_deadlines_eastern_date(client):
     graph = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1])["@graph"]
     (track,) = [node for node in graph if node["@type"] == "EducationalOccupationalProgram"]
     assert track["applicationDeadline"] == "2031-10-21"
+
+
+def test_home_page_leads_with_the_program_in_one_line(client):
+    program = Program.objects.current()
+    program.overview = "Residents train here to think for themselves. They rotate widely.\n\nA second paragraph."
+    program.save()
+    text = client.get(reverse("overview:home")).text
+    assert '<p class="lead">Residents train here to think for themselves.</p>' in text
+    # The h1 is the page's own heading, and the header has none.
+    assert text.count("<h1>") == 1 and f"<h1>{escape(program.name)}</h1>" in text
+
+
+def test_home_page_figures_are_the_stored_ones_and_the_counted_ones(client):
+    cycle = ApplicationCycleFactory(residents_total=187, applications_per_year=4321)
+    TrackFactory()
+    PracticeFactory()
+    text = client.get(reverse("overview:home")).text
+    figures = re.search(r'<ul class="figures">(.*?)</ul>', text, re.S)[1]
+    shown = [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(r"<li>(.*?)</li>", figures, re.S)]
+    assert shown == [
+        f"about {cycle.residents_total} residents",
+        "almost 4,321 applications a year",
+        f"{Track.objects.count()} tracks",
+        f"{Practice.objects.count()} continuity practice sites",
+    ]
+
+
+def test_home_page_shows_every_track_as_a_card(client):
+    TrackFactory(length_label="4 years, with a research year")
+    text = client.get(reverse("overview:home")).text
+    cards = re.findall(r'<li class="track-card">(.*?)</li>', text, re.S)
+    assert len(cards) == Track.objects.count()
+    for track, card in zip(Track.objects.all(), cards, strict=True):
+        assert f'href="{track.get_absolute_url()}"' in card
+        if track.nrmp_number:
+            assert f"NRMP #{track.nrmp_number}" in card
+
+
+def test_a_track_page_gives_its_key_facts_beside_its_text(client):
+    track = TrackFactory(length_label="3 years")
+    PracticeFactory(tracks=[track])
+    application = TrackApplicationFactory(cycle=ApplicationCycleFactory(), track=track, interviews="Team interviews")
+    first = InterviewDateFactory(track_application=application, date=datetime.date(2031, 11, 3))
+    last = InterviewDateFactory(track_application=application, date=datetime.date(2031, 12, 8))
+    text = client.get(track.get_absolute_url()).text
+    aside = re.search(r'<aside class="key-facts" aria-label="Key facts">(.*?)</aside>', text, re.S)[1]
+    facts = dict(
+        (" ".join(re.sub(r"<[^>]+>", " ", term).split()), " ".join(re.sub(r"<[^>]+>", " ", value).split()))
+        for term, value in re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", aside, re.S)
+    )
+    assert facts["NRMP number"] == f"NRMP #{track.nrmp_number}"
+    assert facts["Length"] == "3 years"
+    assert facts["Interviews"] == "Team interviews"
+    assert facts[f"Interview days, {application.cycle.name}"].startswith(
+        "2 days, from November 3, 2031 to December 8, 2031"
+    )
+    assert f'datetime="{first.date.isoformat()}"' in aside and f'datetime="{last.date.isoformat()}"' in aside
+    assert facts["Application deadline"].startswith(timezone.localtime(application.cycle.deadline).strftime("%B"))
+    assert facts["Continuity practice sites"] == "1"
