@@ -16,6 +16,7 @@ from applications.rules import current_cycle, current_rules
 from curriculum.models import Rotation
 from programs.models import Program, Track
 from residency.views import CurrentObjectMixin, PublicPageMixin
+from search.views import SearchView
 from sites.models import Practice
 
 
@@ -40,6 +41,8 @@ class HomeView(PublicPageMixin, CurrentObjectMixin, TemplateView):
         cycle = current_cycle()
         kwargs["cycle"] = cycle
         kwargs["cycle_closed"] = cycle is not None and cycle.has_closed
+        # On a phone the header's search is inside the menu: the front page has a box of its own.
+        kwargs["search_form_template"] = SearchView.form_template
         return super().get_context_data(**kwargs)
 
 

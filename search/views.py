@@ -17,6 +17,8 @@ class SearchView(PublicPageMixin, TemplateView):
     # Search results are not a page to list (sitemap, navigation); the form is on every page.
     listed = False
     limited = True
+    # The page's own search box; the front page shows it too, for phones.
+    form_template = "search/includes/_page_form.html"
 
     @classmethod
     def query(cls, request):
@@ -36,5 +38,6 @@ class SearchView(PublicPageMixin, TemplateView):
             answer=answer,
             searched_for=engine.corrected_query(query, answer.corrections),
             has_words=bool(engine.words(query)),
+            form_template=self.form_template,
         )
         return super().get_context_data(**kwargs)

@@ -117,6 +117,16 @@ def test_the_front_page_leads_with_what_applicants_come_for(browser, server, con
             assert columns >= 3
             assert key_dates["x"] >= tracks["x"] + tracks["width"]
         _screenshot(page, f"front-page-{width}.png")
+        # One search box in sight without opening the menu: the page's own on a phone, the header's on a laptop.
+        boxes = page.locator("input[type=search]:visible")
+        assert boxes.count() == 1
+        assert boxes.evaluate("box => Boolean(box.closest('.site-header'))") == (width >= 768)
+        word = max(content["name"].split(), key=len)
+        boxes.fill(word)
+        boxes.press("Enter")
+        page.wait_for_load_state()
+        assert page.locator("main h1").inner_text() == "Search"
+        assert page.locator("main input[type=search]").input_value() == word
         assert problems == []
     finally:
         context.close()
