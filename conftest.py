@@ -1,16 +1,21 @@
-"""Shared fixtures: a test database holding the site's real content, HTTPS clients, a coordinator."""
+"""
+Shared fixtures: a test database holding the sample site (tests/sample.py), the real content of
+fixtures/ for the tests marked `content`, HTTPS clients, a coordinator.
+"""
 
 import os
+import tempfile
 
 import hypothesis
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 
 from residency import content, pagecache
-from tests import servers
+from tests import sample, servers
 
 # Property tests: a failure prints the blob that replays it (`@reproduce_failure`), in CI too.
 # HYPOTHESIS_PROFILE=long runs each property with at least HYPOTHESIS_MAX_EXAMPLES examples (README: Testing).
@@ -26,8 +31,28 @@ HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the content from fixtures/ once; each test's changes are rolled back after it."""
-    with django_db_blocker.unblock():
+    """
+    The sample site, once, as the content is loaded on a server: built by the factories, exported
+    and loaded back (so it has its history and its record of the last load, and the search index);
+    each test's changes are rolled back after it.
+    """
+    with django_db_blocker.unblock(), tempfile.TemporaryDirectory() as directory:
+        with transaction.atomic():
+            sample.build()
+            content.export(directory)
+            transaction.set_rollback(True)
+        content.load(directory)
+
+
+@pytest.fixture(autouse=True)
+def real_content(request):
+    """A test marked `content` finds the content of fixtures/ in place of the sample site (rolled back after it)."""
+    if request.node.get_closest_marker("content") is None:
+        return
+    request.getfixturevalue("db")
+    capture = request.getfixturevalue("django_capture_on_commit_callbacks")
+    # What a load does once committed (the search index rebuilt, the cached pages dropped) happens now.
+    with capture(execute=True):
         content.load(settings.CONTENT_FIXTURES_DIR)
 
 
