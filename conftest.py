@@ -4,7 +4,6 @@ fixtures/ for the tests marked `content`, HTTPS clients, a coordinator.
 """
 
 import os
-import tempfile
 
 import hypothesis
 import pytest
@@ -30,24 +29,34 @@ HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """
     The sample site, once, as the content is loaded on a server: built by the factories, exported
-    and loaded back (so it has its history and its record of the last load, and the search index);
-    each test's changes are rolled back after it.
+    (`sample_fixtures`) and loaded back, so it has its history, its record of the last load and its
+    search index; each test's changes are rolled back after it.
     """
-    with django_db_blocker.unblock(), tempfile.TemporaryDirectory() as directory:
+    with django_db_blocker.unblock():
         with transaction.atomic():
             sample.build()
-            content.export(directory)
+            content.export(_sample_folder(tmp_path_factory))
             transaction.set_rollback(True)
-        content.load(directory)
+        content.load(_sample_folder(tmp_path_factory))
+
+
+def _sample_folder(tmp_path_factory):
+    return tmp_path_factory.getbasetemp() / "sample-site"
+
+
+@pytest.fixture(scope="session")
+def sample_fixtures(django_db_setup, tmp_path_factory):
+    """The sample site as fixtures (what the test database was loaded from), for the servers tests start."""
+    return _sample_folder(tmp_path_factory)
 
 
 @pytest.fixture(autouse=True)
 def real_content(request):
-    """A test marked `content` finds the content of fixtures/ in place of the sample site (rolled back after it)."""
-    if request.node.get_closest_marker("content") is None:
+    """A database test marked `content` finds the content of fixtures/ in place of the sample site, until it ends."""
+    if request.node.get_closest_marker("content") is None or request.node.get_closest_marker("django_db") is None:
         return
     request.getfixturevalue("db")
     capture = request.getfixturevalue("django_capture_on_commit_callbacks")

@@ -134,6 +134,8 @@ NOT_SHOWN = {
     "page",
     # The hospital's name is given in every page's structured data (tests/test_discoverability.py).
     "hospital",
+    # The program's name in running text: admin keeps it, and no page uses it yet.
+    "short_name",
 }
 # Numbers kept to sort and filter by, shown in words of their own (“3 years in duration”).
 NOT_SHOWN_NUMBERS = {"length_years"}

@@ -5,13 +5,16 @@ the content of fixtures/.
 It has the shape of a real program (tracks in and out of the Match, one matched through another,
 clinics and community health centers, rotations, electives, conferences, pathways, a live cycle
 with interview days, letters and requirements, and an archived cycle before it) and none of its
-words: the names, slugs and NRMP numbers are the factories'. Behaviour tests look things up in it
+words: the tracks and clinics have made-up names, and every other name, slug and NRMP number is the
+factories'. Behaviour tests look things up in it
 generically (`Track.objects.in_match().first()`) or build what they need; the tests marked `content`
 swap in the real content instead (conftest.py).
 """
 
 import datetime
 import zoneinfo
+
+from django.utils.text import slugify
 
 from applications.factories import (
     ApplicationCycleFactory,
@@ -44,6 +47,27 @@ from programs.models import Benefit, Link, Pathway, PathwaySection
 from sites.factories import PracticeFactory
 
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
+# Made-up names, so that a search for one finds one page; the NRMP numbers and every other name are the factories'.
+TRACKS = [
+    "Aldermoor Medicine",
+    "Brackenfield Foundation",
+    "Corriebank Community Medicine",
+    "Dunmere Neurology Foundation",
+    "Eskholme Scientist",
+    "Fallowmere Global Health",
+]
+CLINICS = [
+    "Gorsebrook Medical Group",
+    "Hollinwood Associates",
+    "Ivybridge Family Practice",
+    "Juniper Hollow Clinic",
+    "Kestrel Bay Health Center",
+    "Larkspur Community Health Center",
+]
+
+
+def _named(name):
+    return {"name": name, "slug": slugify(name)}
 
 
 def build():
@@ -73,14 +97,15 @@ def _tracks():
     research, leadership = _pathways()
     three_years = {"length_years": 3, "length_label": "3 years in duration"}
     one_year = {"length_years": 1, "length_label": "1 year in duration"}
-    first = TrackFactory(**three_years, summary="Residents train on every service of the hospital.")
+    outside = {"nrmp_number": "", "length_years": None, "length_label": ""}
+    first = TrackFactory(**_named(TRACKS[0]), **three_years, summary="Residents train on every service.")
     tracks = [
         first,
-        TrackFactory(**one_year),
-        TrackFactory(**three_years),
-        TrackFactory(**one_year),
-        TrackFactory(nrmp_number="", length_years=None, length_label="", match_via=first, pathway=research),
-        TrackFactory(nrmp_number="", length_years=None, length_label=""),
+        TrackFactory(**_named(TRACKS[1]), **one_year),
+        TrackFactory(**_named(TRACKS[2]), **three_years),
+        TrackFactory(**_named(TRACKS[3]), **one_year),
+        TrackFactory(**_named(TRACKS[4]), **outside, match_via=first, pathway=research),
+        TrackFactory(**_named(TRACKS[5]), **outside),
     ]
     assert leadership.kind == Pathway.Kind.LEADERSHIP
     return tracks
@@ -110,12 +135,15 @@ def _pathways():
 def _sites(tracks):
     """Clinics for the three-year tracks and the one outside the Match; two are community health centers."""
     first, _, third, *_, unmatched = tracks
-    PracticeFactory(tracks=[first, third], abbreviation="SMG", residents_min=20, residents_max=None)
-    PracticeFactory(tracks=[first, third], residents_label="Residents", residents_min=60, residents_max=60)
-    PracticeFactory(tracks=[first], town="Harborview", distance="Two miles from the main campus")
-    PracticeFactory(tracks=[third], url="https://clinic.example.org/")
-    PracticeFactory(tracks=[first, third], is_health_center=True, town="Riverside")
-    PracticeFactory(tracks=[first, third, unmatched], is_health_center=True, abbreviation="NHC")
+    gorsebrook, hollinwood, ivybridge, juniper, kestrel, larkspur = (_named(name) for name in CLINICS)
+    PracticeFactory(**gorsebrook, tracks=[first, third], abbreviation="GMG", residents_min=20, residents_max=None)
+    PracticeFactory(
+        **hollinwood, tracks=[first, third], residents_label="Residents", residents_min=60, residents_max=60
+    )
+    PracticeFactory(**ivybridge, tracks=[first], town="Ivybridge", distance="Two miles from the main campus")
+    PracticeFactory(**juniper, tracks=[third], url="https://clinic.example.org/")
+    PracticeFactory(**kestrel, tracks=[first, third], is_health_center=True, town="Kestrel Bay")
+    PracticeFactory(**larkspur, tracks=[first, third, unmatched], is_health_center=True, abbreviation="LCHC")
 
 
 def _curriculum():
