@@ -83,18 +83,23 @@ def build():
         hospital="Example General Hospital",
         hospital_url="https://hospital.example.org/",
     )
-    tracks = _tracks()
+    BenefitFactory.create_batch(3, kind=Benefit.Kind.PROVIDED)
+    BenefitFactory.create_batch(3, kind=Benefit.Kind.ACCESS)
+    LinkFactory.create_batch(2, page=Link.Page.APPLY)
+    LinkFactory.create_batch(2, page=Link.Page.GRADUATES)
+    tracks = _tracks(research=_pathways())
     _sites(tracks)
     _curriculum()
-    archived = _cycle(tracks, year=2018, publish=datetime.datetime(2018, 6, 1, 9, 0, tzinfo=EASTERN))
-    live = _cycle(tracks, year=2019, publish=datetime.datetime(2019, 6, 3, 9, 0, tzinfo=EASTERN))
-    assert archived.publish_at < live.publish_at
-    return live
+    # The cycle of 2018 went live first: the one of 2019 replaced it, and it is archived.
+    _cycle(tracks, year=2018, publish=datetime.datetime(2018, 6, 1, 9, 0, tzinfo=EASTERN))
+    return _cycle(tracks, year=2019, publish=datetime.datetime(2019, 6, 3, 9, 0, tzinfo=EASTERN))
 
 
-def _tracks():
-    """Four tracks in the Match (two of three years, two of one), one matched through another, one not offered."""
-    research, leadership = _pathways()
+def _tracks(research):
+    """
+    Four tracks in the Match (two of three years, two of one), one matched through the first's number
+    (with its `research` pathway), and one that no cycle offers.
+    """
     three_years = {"length_years": 3, "length_label": "3 years in duration"}
     one_year = {"length_years": 1, "length_label": "1 year in duration"}
     outside = {"nrmp_number": "", "length_years": None, "length_label": ""}
@@ -107,11 +112,11 @@ def _tracks():
         TrackFactory(**_named(TRACKS[4]), **outside, match_via=first, pathway=research),
         TrackFactory(**_named(TRACKS[5]), **outside),
     ]
-    assert leadership.kind == Pathway.Kind.LEADERSHIP
     return tracks
 
 
 def _pathways():
+    """Two research pathways and a leadership one, led, with sections of both list styles; returns a research one."""
     research = PathwayFactory(description="Residents spend protected time in a laboratory.\n\nMentors guide them.")
     PathwayFactory(description="Residents take part in seminars through the year.")
     leadership = PathwayFactory(kind=Pathway.Kind.LEADERSHIP, description="Residents learn to lead clinical teams.")
@@ -125,11 +130,7 @@ def _pathways():
         pathway=leadership, list_style=PathwaySection.ListStyle.NUMBERED, closing="Seminars meet monthly."
     )
     PathwayItemFactory.create_batch(3, section=numbered)
-    BenefitFactory.create_batch(3, kind=Benefit.Kind.PROVIDED)
-    BenefitFactory.create_batch(3, kind=Benefit.Kind.ACCESS)
-    LinkFactory.create_batch(2, page=Link.Page.APPLY)
-    LinkFactory.create_batch(2, page=Link.Page.GRADUATES)
-    return research, leadership
+    return research
 
 
 def _sites(tracks):
@@ -147,6 +148,7 @@ def _sites(tracks):
 
 
 def _curriculum():
+    """Inpatient and outpatient rotations, electives in two categories, conferences with and without hours."""
     for setting in (Rotation.Setting.INPATIENT, Rotation.Setting.OUTPATIENT):
         RotationFactory.create_batch(2, setting=setting)
     RotationFactory(setting=Rotation.Setting.OUTPATIENT, abbreviation="ACU")
