@@ -7,9 +7,11 @@ names its new words either: the suite holds whatever the content is called.
 import os
 import subprocess
 import sys
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from residency import content
 from tests.rebrand import rebrand
@@ -25,6 +27,10 @@ def test_the_tests_of_the_real_content_pass_on_it_rebranded(tmp_path):
     after = {path.name: path.read_text() for path in content.fixture_paths(rebranded)}
     assert before.keys() == after.keys() and all(before[name] != after[name] for name in before)
     env = {**os.environ, "REBRANDED_FIXTURES_DIR": str(rebranded)}
+    if connection.vendor != "sqlite":
+        # A test database of its own: this run's is in use (SQLite's is in memory, one per process).
+        url = urlsplit(os.environ["DATABASE_URL"])
+        env["DATABASE_URL"] = urlunsplit(url._replace(path=f"{url.path}_rebranded"))
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-m", "content", "-q", "tests"],
         cwd=settings.BASE_DIR,
