@@ -79,8 +79,9 @@ serve: install ## The production configuration: nginx on 127.0.0.1:$(PORT) in fr
 	$(SERVE_ENV) $(BIN)/python manage.py load_content --if-empty
 	$(SERVE_ENV) exec $(BIN)/python deploy/serve.py
 
-bench: install ## The deployment's targets measured: slow clients, throughput against nginx and whitenoise, edits, load, outages.
-	$(BIN)/python bench/run.py
+# BENCH names the scenarios (bench/README.md): site and postgres by default; deploys measures make serve's reload and restart.
+bench: install ## The deployment's targets measured with wrk: cached pages against files, edits, junk, searches, slow clients, load, outages.
+	$(BIN)/python bench/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -1,18 +1,23 @@
 """
 `make bench`: the deployment's targets, measured with wrk on the stack as deployed (nginx in front of gunicorn).
 
-It starts a Redis of its own, prepares a SQLite database of its own, starts gunicorn (production
-settings, gunicorn.conf.py) behind nginx (deploy/nginx/, as `make serve` runs it), all with
-deploy/stack.py as the tests do, and measures: each main page served from nginx's cache against
-the same bytes served by nginx as files, in pairs, plain, gzip and brotli; pages asked for with a
-made-up session cookie; how soon an edit shows; a flood of junk query strings; plain pages while
-16 connections search; slow clients; a load run; Redis stopped under load. See bench/README.md and
-docs/performance.md.
+`bench/run.py [SCENARIO …]` (`make bench BENCH="…"`), by default `site postgres`:
 
-Exit status: 0; 1 when a request failed where none may (the first fetches, the load and outage runs);
-2 when the servers could not be prepared or started. Missed targets are reported, not failed.
+- site: a Redis of its own, a SQLite database of its own, gunicorn (production settings, gunicorn.conf.py)
+  behind nginx (deploy/nginx/, as `make serve` runs it), all started by deploy/stack.py as the tests do; each
+  main page served from nginx's cache against the same bytes served by nginx as files, in pairs, plain, gzip
+  and brotli; pages asked for with a made-up session cookie; how soon an edit shows; a flood of junk query
+  strings; plain pages while 16 connections search; slow clients; a load run; Redis stopped under load.
+- postgres: the same site on a PostgreSQL cluster of its own, stopped as a crash under load and started again.
+- deploys: `make serve` on PostgreSQL and a Redis of its own, reloaded and restarted under load (deploys.py).
+
+See bench/README.md and docs/performance.md.
+
+Exit status: 0; 1 when a request failed where none may (the first fetches, the load and outage runs, a
+reload); 2 when the servers could not be prepared or started. Missed targets are reported, not failed.
 """
 
+import argparse
 import datetime
 import hashlib
 import os
@@ -30,6 +35,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import deploys
 import wrk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +53,8 @@ SLOW_CLIENTS = 200
 EDITS = 5
 POLL_SECONDS = 0.05
 JUNK = 20_000
+# At most this long for the junk (Django answers each one).
+JUNK_SECONDS = 600
 TARGETS = {
     "file_ratio": 0.8,
     "edit_seconds": 1.0,
@@ -78,6 +86,14 @@ def get(port, path, headers=None, timeout=10):
         return error.code, error.headers, error.read()
 
 
+def status_of(port, path):
+    """The status of a GET, or None when the server could not be reached."""
+    try:
+        return get(port, path)[0]
+    except OSError:
+        return None
+
+
 def setup_django(env):
     """Django in this process, on the servers' database and cache: the page lists, and the edits."""
     os.environ.update(env)
@@ -85,6 +101,28 @@ def setup_django(env):
     import django
 
     django.setup()
+
+
+MAIN_PAGES = []
+
+
+def read_main_pages(env):
+    """
+    The main public pages, one of each kind (residency.pages). Read once, with Django set up on `env` unless
+    an earlier scenario has set it up: every scenario loads the same content from the same fixtures.
+    """
+    if not MAIN_PAGES:
+        from django.apps import apps
+
+        if not apps.ready:
+            setup_django(env)
+        from django.db import connections
+
+        from residency.pages import main_pages
+
+        MAIN_PAGES.extend(main_pages())
+        connections.close_all()
+    return list(MAIN_PAGES)
 
 
 # --- The scenarios -------------------------------------------------------------------------------
@@ -180,6 +218,13 @@ def cache_file(cache_dir, path, encoding):
     return Path(cache_dir) / digest[-1] / digest[-3:-1] / digest
 
 
+def log_tail(path, size=65536):
+    """The last `size` bytes of a log file."""
+    with open(path, "rb") as log:
+        log.seek(max(0, log.seek(0, os.SEEK_END) - size))
+        return log.read()
+
+
 def junk_flood(site, pages):
     """JUNK distinct junk query strings through nginx: its cache folder before and after, the real pages' copies."""
     cache_dir = site.run_dir / "cache"
@@ -192,12 +237,22 @@ def junk_flood(site, pages):
     kept_before = sum(cache_file(cache_dir, path, encoding).exists() for path in pages for encoding in encodings)
     progress(f"junk: {JUNK} distinct query strings through nginx")
     started = time.monotonic()
-    flood = wrk.run(site.port, [], CONNECTIONS, 600, script="junk.lua", arguments=[pages[0], str(JUNK), "0"])
+    load = wrk.start(site.port, [], CONNECTIONS, script="junk.lua", arguments=[pages[0], str(JUNK), "0"])
+    # junk.lua stops wrk's thread after the last query string, but wrk itself waits out its duration: it is
+    # stopped once nginx has logged the last one (the log is flushed every second). wrk leaves the answers in
+    # flight when its thread stopped out of its count, so the report gives JUNK and the time instead.
+    last = f"?junk{JUNK}={JUNK} ".encode()
+    while last not in log_tail(site.run_dir / "nginx-access.log") and time.monotonic() - started < JUNK_SECONDS:
+        time.sleep(0.5)
     seconds = time.monotonic() - started
+    sent = JUNK if last in log_tail(site.run_dir / "nginx-access.log") else None
+    flood = load.stop()
     after = folder_size(cache_dir)
     kept_after = sum(cache_file(cache_dir, path, encoding).exists() for path in pages for encoding in encodings)
     return {
         "flood": flood,
+        # None when JUNK_SECONDS ran out first.
+        "sent": sent,
         "seconds": seconds,
         "before": before,
         "after": after,
@@ -275,6 +330,115 @@ def redis_outage(redis, site, direct_port, paths, limited):
     return get(direct_port, "/healthz")[0], through_nginx, direct, tools
 
 
+def postgres_outage(temp_dir, log):
+    """
+    The site on a PostgreSQL cluster of its own (deploy/stack.py) with a Redis of its own: the cluster is
+    stopped as a crash would stop it 2 s into a load through nginx, gunicorn alone is loaded while it is down,
+    then it is started again and the site must recover by itself.
+    """
+    with stack.redis_server() as redis, stack.postgres_cluster() as cluster:
+        env = environment(temp_dir, redis.url)
+        env["DATABASE_URL"] = cluster.create_database("bench")
+        progress("PostgreSQL: a cluster of its own, migrate and load_content")
+        commands = [["migrate", "--noinput"], ["load_content"]]
+        if not Path(env["STATIC_ROOT"]).is_dir():
+            commands.append(["collectstatic", "--noinput"])
+        for command in commands:
+            stack.manage(env, *command, output=log)
+        pages = read_main_pages(env)
+        direct_port = stack.free_port()
+        with stack.Stack(
+            env,
+            temp_dir / "run-postgres",
+            port=stack.free_port(),
+            static_root=env["STATIC_ROOT"],
+            also_bind=f"127.0.0.1:{direct_port}",
+            output=log,
+        ) as site:
+            # Every page once on each port first: the workers load the app before they answer (no preload).
+            for path in pages:
+                for port in (site.port, direct_port):
+                    if get(port, path, timeout=60)[0] != 200:
+                        raise BenchFailed(f"{path} did not answer 200 on PostgreSQL")
+            progress("PostgreSQL: warm-up through nginx and on gunicorn alone")
+            wrk.run(site.port, pages, CONNECTIONS, 3)
+            wrk.run(direct_port, pages, CONNECTIONS, 3)
+            progress("PostgreSQL stopped as a crash 2 s into 8 s of load through nginx, then gunicorn alone")
+            crash = threading.Timer(2, cluster.stop, kwargs={"mode": "immediate"})
+            crash.start()
+            through_nginx = wrk.run(site.port, pages, CONNECTIONS, 8)
+            crash.join()
+            health = status_of(direct_port, "/healthz")
+            direct = wrk.run(direct_port, pages, CONNECTIONS, 5)
+            progress("PostgreSQL started again: the time until /healthz answers 200, then gunicorn alone")
+            cluster.start()
+            started = time.monotonic()
+            while status_of(direct_port, "/healthz") != 200:
+                if time.monotonic() - started > 60:
+                    raise BenchFailed("the site did not recover within 60 s of PostgreSQL starting again")
+                time.sleep(0.05)
+            recovered = time.monotonic() - started
+            after = wrk.run(direct_port, pages, CONNECTIONS, 3)
+    return {"health": health, "nginx": through_nginx, "direct": direct, "recovered": recovered, "after": after}
+
+
+CACHE_FILES = 34_000
+
+
+def fill_cache(cache_dir, count):
+    """
+    About `count` files in nginx's cache folder, named and laid out as nginx names its copies, each a copy of
+    the smallest it holds: nginx keeps no copy of an address with a query string, so its cache cannot be
+    filled with distinct addresses any more; what a restart pays for is the folder on disk.
+    """
+    smallest = min((path for path in cache_dir.rglob("*") if path.is_file()), key=lambda path: path.stat().st_size)
+    body = smallest.read_bytes()
+    for number in range(count):
+        path = cache_file(cache_dir, f"/filled/{number}/", "identity")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+    return folder_size(cache_dir)[1]
+
+
+def deploy_runs(temp_dir, log):
+    """
+    `make serve` on a PostgreSQL cluster and a Redis of their own, as a user runs it, reloaded and restarted
+    under load (bench/deploys.py); the restart again with CACHE_FILES files in nginx's cache folder.
+    """
+    with stack.redis_server() as redis, stack.postgres_cluster() as cluster:
+        env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "MAKEFLAGS", "MAKELEVEL"}}
+        env.update(
+            PORT=str(stack.free_port()),
+            SECRET_KEY=secrets.token_urlsafe(50),
+            DATABASE_URL=cluster.create_database("deploys"),
+            CACHE_URL=redis.url,
+            STATIC_ROOT=str(temp_dir / "static"),
+            # make serve's run folder, and nginx's cache in it, go here.
+            TMPDIR=str(temp_dir),
+        )
+        serve = deploys.Serve(env, log)
+        progress(f"make serve on port {serve.port} (PostgreSQL and Redis of its own)")
+        serve.start()
+        rows = []
+        try:
+            serve.wait_until_answering()  # collected, migrated and loaded by make serve
+            pages = read_main_pages(dict(env, ALLOWED_HOSTS="127.0.0.1", DJANGO_SETTINGS_MODULE="residency.settings"))
+            wrk.run(serve.port, pages, deploys.CONNECTIONS, 3)
+
+            progress("reload: SIGHUP to make serve under load")
+            rows.append(("reload (SIGHUP)", *deploys.measure(serve, pages, serve.reload)))
+            progress("full restart under load: Ctrl-C, then make serve")
+            rows.append(("full restart", *deploys.measure(serve, pages, serve.restart)))
+            progress(f"filling nginx's cache folder with {CACHE_FILES:,} files, then a full restart")
+            get(serve.port, "/robots.txt")
+            count = fill_cache(serve.cache_folder(), CACHE_FILES)
+            rows.append((f"full restart, {count:,} files cached", *deploys.measure(serve, pages, serve.restart)))
+        finally:
+            if serve.process.poll() is None:
+                serve.interrupt()
+    return {"pages": pages, "rows": rows}
+
+
 # --- The run ---------------------------------------------------------------------------------------
 
 
@@ -296,7 +460,7 @@ def environment(temp_dir, redis_url):
     return env
 
 
-def run(temp_dir, log):
+def site_runs(temp_dir, log):
     with stack.redis_server() as redis:
         env = environment(temp_dir, redis.url)
         progress(f"preparing the database, the content and the static files (log: {temp_dir / 'bench.log'})")
@@ -320,11 +484,11 @@ def run(temp_dir, log):
             # This process saves the edits, as a server process would: with the same purge listener.
             setup_django({**env, "NGINX_PURGE_URLS": site.env.get("NGINX_PURGE_URLS", "")})
             from programs.models import Track
-            from residency.pages import all_routes, cached_paths, main_pages
+            from residency.pages import all_routes, cached_paths
             from sites.models import Practice
             from tests.parameters import pages_with_parameters
 
-            pages = main_pages()
+            pages = read_main_pages(env)
             everything = [*cached_paths(), *pages_with_parameters()]
             # Answered afresh and limited per client by nginx: asked once each, not loaded.
             tools = {route.paths()[0] for route in all_routes() if route.view_class.limited}
@@ -367,8 +531,8 @@ def ratio(pairs_of_results):
     return statistics.median(a.requests_per_second / b.requests_per_second for a, b in pairs_of_results)
 
 
-def report(results):
-    """The results as Markdown (for docs/performance.md) and the targets met or missed."""
+def report_site(results):
+    """The site's results as Markdown (for docs/performance.md) and the targets missed."""
     missed = []
     lines = [
         row(["page", *(f"{name} page / file req/s" for name in ENCODINGS), *(f"{name} ratio" for name in ENCODINGS)]),
@@ -401,6 +565,9 @@ def report(results):
     cookie = {label: ratio(measured) for label, measured in results["cookie"].items()}
     path, delays = results["edits"]
     junk = results["junk"]
+    # When the time ran out, wrk's count (the answers in flight when it was stopped are not in it).
+    sent = junk["sent"] or junk["flood"].requests
+    until = "nginx logged the last" if junk["sent"] else f"the time ran out ({JUNK_SECONDS} s)"
     size_before, files_before = junk["before"]
     size_after, files_after = junk["after"]
     kept_before, kept_after, kept_total = junk["kept"]
@@ -414,8 +581,8 @@ def report(results):
         f"{cookie['gunicorn']:.2f} on gunicorn alone (medians of {ROUNDS} pairs over the main pages).",
         f"- **Edits** of {path}, the page polled through nginx every {POLL_SECONDS * 1000:.0f} ms: visible after "
         f"{', '.join(f'{delay:.2f}' for delay in delays)} s (worst {max(delays):.2f}).",
-        f"- **Junk**: {junk['flood'].requests} distinct junk query strings in {junk['seconds']:.1f} s "
-        f"({junk['flood'].requests_per_second:.0f} req/s, errors {junk['flood'].describe_errors()}); nginx's cache "
+        f"- **Junk**: {sent} distinct junk query strings in {junk['seconds']:.1f} s, until {until} "
+        f"({sent / junk['seconds']:.0f} req/s, errors {junk['flood'].describe_errors()}); nginx's cache "
         f"folder {size_before / 1e6:.2f} MB in {files_before} files before, {size_after / 1e6:.2f} MB in "
         f"{files_after} files after; the main pages' copies (3 encodings) kept: {kept_before} of {kept_total} before, "
         f"{kept_after} after.",
@@ -460,7 +627,75 @@ def report(results):
     return "\n".join(lines), missed
 
 
+def report_postgres(results):
+    nginx, direct, after = results["nginx"], results["direct"], results["after"]
+    text = (
+        f"- **PostgreSQL stopped** (a cluster of its own, `pg_ctl stop -m immediate` 2 s into the load): /healthz "
+        f"{results['health']} while it was down; through nginx {nginx.requests} requests, errors "
+        f"{nginx.describe_errors()}; gunicorn alone {direct.requests} requests, {direct.requests_per_second:.0f} "
+        f"req/s, errors {direct.describe_errors()}; started again, /healthz 200 after {results['recovered']:.2f} s, "
+        f"then gunicorn alone {after.requests} requests, errors {after.describe_errors()}."
+    )
+    missed = [
+        f"{name}: {result.describe_errors()} errors (target 0)"
+        for name, result in [
+            ("PostgreSQL stopped", nginx),
+            ("PostgreSQL stopped, gunicorn", direct),
+            ("PostgreSQL started again, gunicorn", after),
+        ]
+        if result.errors
+    ]
+    return text, missed
+
+
+def report_deploys(results):
+    lines = [
+        f"wrk -t2 -c{deploys.CONNECTIONS} over the {len(results['pages'])} main pages through nginx, from "
+        f"{deploys.LEAD_SECONDS} s before each deploy until {deploys.SETTLE_SECONDS} s after the site answered "
+        f"again; /healthz probed {deploys.PROBE_SECONDS * 1000:.0f} ms after each answer.",
+        "",
+        row(["what", "requests", "failed (wrk)", "probes failed", "gap s", "stop s", "start s"]),
+        row(["---", *["---:"] * 6]),
+    ]
+    missed = []
+    for name, result, prober, times in results["rows"]:
+        stop, start = (f"{seconds:.1f}" for seconds in times) if times else ("", "")
+        probes, gap = f"{prober.failures()} of {len(prober.results)}", f"{prober.gap():.2f}"
+        lines.append(row([name, result.requests, result.describe_errors(), probes, gap, stop, start]))
+        if times is None and (result.errors or prober.failures()):
+            missed.append(f"{name}: {result.describe_errors()} errors, {prober.failures()} probes failed (target 0)")
+    return "\n".join(lines), missed
+
+
+SCENARIOS = {
+    "site": (site_runs, report_site),
+    "postgres": (postgres_outage, report_postgres),
+    "deploys": (deploy_runs, report_deploys),
+}
+DEFAULT = "site postgres"
+
+
+def run_scenario(name, temp_dir, log):
+    """One scenario's results; a PostgreSQL that is not installed skips its scenario, saying why."""
+    try:
+        return SCENARIOS[name][0](temp_dir, log)
+    except stack.StackError as error:
+        if name == "site" or "not installed" not in str(error):
+            raise
+        progress(f"{name}: skipped, {error}")
+        return {"skipped": str(error)}
+
+
 def main():
+    parser = argparse.ArgumentParser(description="The deployment's targets measured with wrk (bench/README.md).")
+    names = ", ".join(SCENARIOS)
+    parser.add_argument("scenarios", nargs="*", metavar="SCENARIO", help=f"{names} (default: {DEFAULT})")
+    chosen = parser.parse_args().scenarios or DEFAULT.split()
+    if unknown := set(chosen) - set(SCENARIOS):
+        parser.error(f"no scenario {', '.join(sorted(unknown))}; there are {names}")
+    # In this order, whatever the order asked: the site's edits are saved by Django in this process, on its
+    # database, so it is set up for the site first.
+    scenarios = [name for name in SCENARIOS if name in chosen]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not wrk.installed():
         print("make bench needs wrk (Debian package wrk; .ci/run installs it)", file=sys.stderr)
@@ -469,16 +704,25 @@ def main():
     load_average = os.getloadavg()
     status = 2
     try:
+        progress(f"scenarios: {', '.join(scenarios)} (log: {temp_dir / 'bench.log'})")
         with open(temp_dir / "bench.log", "ab") as log:
-            results = run(temp_dir, log)
-        text, missed = report(results)
+            results = {name: run_scenario(name, temp_dir, log) for name in scenarios}
         now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        modules = results.get("site", {}).get("modules")
         print(
-            f"\nmake bench, {now}; wrk -t1 -c{CONNECTIONS}, {SECONDS:g} s per run, {ROUNDS} rounds; nproc "
-            f"{os.cpu_count()}, Python {platform.python_version()}; load average {load_average[0]:.2f} before the "
-            f"run and {os.getloadavg()[0]:.2f} after; nginx modules: {', '.join(results['modules']) or 'none'}\n"
+            f"\nmake bench {' '.join(scenarios)}, {now}; nproc {os.cpu_count()}, Python {platform.python_version()}; "
+            f"load average {load_average[0]:.2f} before the run and {os.getloadavg()[0]:.2f} after"
+            + (f"; wrk -t1 -c{CONNECTIONS}, {SECONDS:g} s per run, {ROUNDS} rounds" if "site" in results else "")
+            + (f"; nginx modules: {', '.join(modules) or 'none'}" if modules is not None else "")
         )
-        print(text)
+        missed = []
+        for name, result in results.items():
+            if "skipped" in result:
+                print(f"\n- **{name}**: not measured, {result['skipped']}")
+                continue
+            text, missed_here = SCENARIOS[name][1](result)
+            print(f"\n{text}")
+            missed += missed_here
         print("\ntargets:", "all met" if not missed else "")
         for item in missed:
             print(f"  missed: {item}")

@@ -1,5 +1,6 @@
 """
-wrk, the load generator of `make bench`, and its report parsed: `run(port, paths, connections, seconds)`.
+wrk, the load generator of `make bench`, and its report parsed: `run(port, paths, connections, seconds)`, or
+`start(port, paths, connections)` for a load that runs until its `stop()` (while something else happens).
 
 With one path every request asks for it; with several, requests rotate through them (rotate.lua). A
 script of its own (junk.lua, search.lua) may be given instead, with its arguments.
@@ -7,6 +8,7 @@ script of its own (junk.lua, search.lua) may be given instead, with its argument
 
 import re
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +57,39 @@ def installed():
 
 def run(port, paths, connections, seconds, *, threads=1, headers=(), script=None, arguments=()):
     """Load the server at `port`: `paths` (rotated), or `script` with `arguments`; wrk's report parsed."""
+    command = _command(port, paths, connections, seconds, threads, headers, script, arguments)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise LoadFailed(f"wrk failed (exit {result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
+    return parse(result.stdout)
+
+
+# wrk needs a duration: a started load runs at most this long if nobody stops it.
+LONGEST_SECONDS = 3600
+
+
+def start(port, paths, connections, *, threads=1, headers=(), script=None, arguments=()):
+    """The same load as `run`, started in the background: a Load whose `stop()` ends it and returns its report."""
+    command = _command(port, paths, connections, LONGEST_SECONDS, threads, headers, script, arguments)
+    return Load(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+
+
+class Load:
+    """A wrk run in the background."""
+
+    def __init__(self, process):
+        self.process = process
+
+    def stop(self):
+        """Stop wrk as Ctrl-C does (it reports what it measured until then): its report parsed."""
+        self.process.send_signal(signal.SIGINT)
+        output, errors = self.process.communicate(timeout=60)
+        if self.process.returncode != 0:
+            raise LoadFailed(f"wrk failed (exit {self.process.returncode}): {errors.strip() or output.strip()}")
+        return parse(output)
+
+
+def _command(port, paths, connections, seconds, threads, headers, script, arguments):
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{round(seconds)}s", "--latency"]
     for header in headers:
         command += ["-H", header]
@@ -64,10 +99,7 @@ def run(port, paths, connections, seconds, *, threads=1, headers=(), script=None
         command.append(f"http://{HOST}:{port}{paths[0]}")
     else:
         command += ["-s", str(HERE / "rotate.lua"), f"http://{HOST}:{port}/", "--", *paths]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise LoadFailed(f"wrk failed (exit {result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
-    return parse(result.stdout)
+    return command
 
 
 def parse(output):

@@ -7,7 +7,8 @@ The templates' placeholders are @{NAME}; nginx's own $variables are left alone. 
         --server-name residency.example.org \\
         --certificate /etc/letsencrypt/live/residency.example.org/fullchain.pem \\
         --certificate-key /etc/letsencrypt/live/residency.example.org/privkey.pem \\
-        --static-root /srv/residency/staticfiles --upstream unix:/run/residency/gunicorn.sock
+        --static-root /srv/residency/staticfiles --media-root /srv/residency/media \\
+        --upstream unix:/run/residency/gunicorn.sock
 
 then link /etc/nginx/residency/production.conf into /etc/nginx/sites-enabled/ and run `nginx -t`.
 deploy/stack.py renders the local variant for `make serve`, the tests and `make bench`.
@@ -34,6 +35,8 @@ MODULES = {
 HSTS = "max-age=63072000; includeSubDomains; preload"
 # Where production's purge listener is, for the site's NGINX_PURGE_URLS (README: Deploying).
 PURGE_LISTEN = "127.0.0.1:8081"
+# Where production's site stores uploaded photos (its MEDIA_ROOT), which nginx serves under /media/photos/.
+MEDIA_ROOT = "/srv/residency/media"
 
 
 class NginxTemplate(string.Template):
@@ -77,6 +80,7 @@ def render_local(
     upstream,
     static_root,
     purge_listen,
+    media_root=None,
     extra="",
     access_log=None,
     error_log=None,
@@ -97,6 +101,7 @@ def render_local(
         "LISTEN": listen,
         "UPSTREAM": upstream,
         "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(media_root or run_dir / "media"),
         "PURGE_LISTEN": purge_listen,
         "PURGE_ALLOW": allow_lines(["127.0.0.1"]),
         "EXTRA": extra,
@@ -123,6 +128,7 @@ def render_production(output, **values):
         "HSTS": HSTS,
         "PURGE_LISTEN": PURGE_LISTEN,
         "PURGE_ALLOW": allow_lines(["127.0.0.1"]),
+        "MEDIA_ROOT": MEDIA_ROOT,
         **values,
     }
     return render(output, "production.conf", values)
@@ -146,6 +152,11 @@ def main(argv=None):
     parser.add_argument("--certificate", required=True, help="TLS certificate chain (PEM)")
     parser.add_argument("--certificate-key", required=True, help="its private key (PEM)")
     parser.add_argument("--static-root", required=True, help="STATIC_ROOT, where collectstatic wrote the files")
+    parser.add_argument(
+        "--media-root",
+        default=MEDIA_ROOT,
+        help=f"MEDIA_ROOT, where the site stores uploaded photos (default: {MEDIA_ROOT})",
+    )
     parser.add_argument("--upstream", default="unix:/run/residency/gunicorn.sock", help="gunicorn's address")
     parser.add_argument("--cache-dir", default="/var/cache/nginx/residency", help="the microcache's folder")
     parser.add_argument("--access-log", default="/var/log/nginx/residency.access.log")
@@ -182,6 +193,7 @@ def main(argv=None):
         CERTIFICATE=args.certificate,
         CERTIFICATE_KEY=args.certificate_key,
         STATIC_ROOT=args.static_root.rstrip("/"),
+        MEDIA_ROOT=args.media_root.rstrip("/"),
         UPSTREAM=args.upstream,
         CACHE_DIR=args.cache_dir,
         ACCESS_LOG=args.access_log,

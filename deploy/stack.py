@@ -197,7 +197,18 @@ class Stack:
     """gunicorn and nginx, for a `with` block: both ready inside it, both stopped on leaving, whatever happened."""
 
     def __init__(
-        self, env, run_dir, *, port, static_root, extra="", access_log=None, error_log=None, output=None, also_bind=""
+        self,
+        env,
+        run_dir,
+        *,
+        port,
+        static_root,
+        media_root=None,
+        extra="",
+        access_log=None,
+        error_log=None,
+        output=None,
+        also_bind="",
     ):
         self.nginx = nginx_binary()
         if self.nginx is None:
@@ -214,6 +225,8 @@ class Stack:
             "GUNICORN_ACCESS_LOG": "",
             **env,
             "STATIC_ROOT": str(static_root),
+            # Uploaded photos: stored there by the site, served from there by nginx.
+            "MEDIA_ROOT": str(media_root or env.get("MEDIA_ROOT") or ROOT / "media"),
             # also_bind: an address of gunicorn's own as well (make bench measures gunicorn alone there).
             "GUNICORN_BIND": ",".join(filter(None, [f"unix:{self.socket_path}", also_bind])),
         }
@@ -255,6 +268,7 @@ class Stack:
             listen=f"127.0.0.1:{self.port}",
             upstream=f"unix:{self.socket_path}",
             static_root=self.static_root,
+            media_root=self.env["MEDIA_ROOT"],
             purge_listen=f"127.0.0.1:{self.purge_port}",
             extra=self.extra,
             access_log=self.access_log,

@@ -1,13 +1,13 @@
 from adminsortable2.admin import SortableAdminMixin, SortableInlineAdminMixin
 from django.contrib import admin
 
-from residency.admin import ADVANCED, FilledSlugMixin
+from residency.admin import ADVANCED, FilledSlugMixin, PhotoAdminMixin
 
 from .models import Benefit, Link, Pathway, PathwayItem, PathwayLeader, PathwaySection, Person, Program, Track
 
 
 @admin.register(Program)
-class ProgramAdmin(FilledSlugMixin, admin.ModelAdmin):
+class ProgramAdmin(PhotoAdminMixin, FilledSlugMixin, admin.ModelAdmin):
     list_display = ["name", "short_name"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -49,7 +49,7 @@ class ProgramAdmin(FilledSlugMixin, admin.ModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(FilledSlugMixin, SortableAdminMixin, admin.ModelAdmin):
+class TrackAdmin(PhotoAdminMixin, FilledSlugMixin, SortableAdminMixin, admin.ModelAdmin):
     list_display = ["name", "nrmp_number", "length_label", "match_via"]
     list_filter = ["length_years"]
     search_fields = ["name", "nrmp_number"]

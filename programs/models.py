@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 
 from residency.fields import WebAddressField
-from residency.models import ListItemModel, NameSlugModel, OrderedModel, SlugQuerySet
+from residency.models import ListItemModel, NameSlugModel, OrderedModel, PhotoModel, SlugQuerySet
 
 
 class ProgramQuerySet(SlugQuerySet):
@@ -18,7 +18,7 @@ class ProgramQuerySet(SlugQuerySet):
         return self.filter(pk__in=self.order_by("order", "slug").values("pk")[:1])
 
 
-class Program(NameSlugModel):
+class Program(NameSlugModel, PhotoModel):
     """The residency program this site publishes, with the text that introduces each section."""
 
     short_name = models.CharField(max_length=100, help_text="Name used in running text, e.g. “Mass General”.")
@@ -97,7 +97,7 @@ class TrackQuerySet(SlugQuerySet):
 NRMP_NUMBER = re.compile(r"\d{7}[A-Z]\d")
 
 
-class Track(NameSlugModel):
+class Track(NameSlugModel, PhotoModel):
     """A training track of the program, such as Categorical or Primary Care."""
 
     nrmp_number = models.CharField(

@@ -69,6 +69,45 @@ class FilledSlugMixin:
         return [(None, {"fields": fields}), ADVANCED]
 
 
+# A photo with its alt text (residency.models.PhotoModel), in a fieldset of its own before Advanced.
+PHOTO_FIELDS = ("photo", "photo_preview", "photo_alt")
+PHOTO = (
+    "Photo",
+    {
+        "description": "Shown on the site page; the site looks finished without one. Uploading makes the sizes "
+        "each screen needs, and removes the photo's location and camera data.",
+        "fields": list(PHOTO_FIELDS),
+    },
+)
+
+
+class PhotoAdminMixin:
+    """The admin of content with a photo: the upload, a preview of the photo saved, and its alt text."""
+
+    readonly_fields = ["photo_preview"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [field for field in options["fields"] if field not in PHOTO_FIELDS]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        return [*fieldsets[:-1], PHOTO, *fieldsets[-1:]]
+
+    @admin.display(description="Preview")
+    def photo_preview(self, obj):
+        picture = obj.picture if obj else None
+        if picture is None:
+            return "No photo yet."
+        smallest = obj.photo_renditions[0]
+        return format_html(
+            '<img class="photo-preview" src="{}" width="{}" height="{}" alt="{}">',
+            picture.thumbnail,
+            240,
+            round(smallest["height"] * 240 / smallest["width"]),
+            picture.alt,
+        )
+
+
 # --- History: every content change kept as a revision (django-reversion) ---------------------------
 
 

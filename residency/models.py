@@ -1,8 +1,11 @@
 """Abstract bases shared by the content models of every app."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
+
+from . import photos
 
 
 def fill_slug(obj, text):
@@ -133,6 +136,64 @@ class ListItemModel(OrderedModel):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class PhotoModel(models.Model):
+    """
+    Content that may have a photo, with its alt text. The renditions are made and stored when an
+    upload is saved (residency.photos), and listed in `photo_renditions`.
+    """
+
+    photo = photos.PhotoField(
+        blank=True,
+        help_text=(
+            "A JPEG, PNG or WebP photo, best 1,600 pixels wide or more. Pages show it in sizes that suit each "
+            "screen; its location and camera data are removed."
+        ),
+    )
+    photo_alt = models.CharField(
+        "photo's alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the photo shows, for those who cannot see it, e.g. “Residents on rounds in the ICU”. "
+        "Required with a photo.",
+    )
+    photo_renditions = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.photo and not self.photo._committed:
+            # A new upload: its renditions are stored, and the field keeps the largest JPEG's name.
+            self.photo_renditions = photos.store(self.photo.file)
+            self.photo = self.photo_renditions[-1]["jpeg"]
+        elif not self.photo:
+            self.photo_renditions = []
+        if kwargs.get("update_fields") is not None and "photo" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "photo_renditions"}
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        self.photo_alt = self.photo_alt.strip()
+        if self.photo and not self.photo_alt and "photo_alt" not in (exclude or ()):
+            errors.setdefault("photo_alt", []).append(
+                ValidationError("Say what the photo shows, for those who cannot see it.", code="no_alt_text")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def picture(self):
+        """The photo as a page shows it (residency.photos.Picture), or None."""
+        if not self.photo or not self.photo_renditions:
+            return None
+        return photos.Picture.from_renditions(self.photo_renditions, self.photo_alt)
 
 
 class ContentVersion(models.Model):

@@ -10,6 +10,7 @@ import datetime
 import re
 from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -233,8 +234,17 @@ STATIC_URL = "static/"
 # Where collectstatic writes (and nginx serves /static/ from).
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded photos (residency/photos.py): files in MEDIA_ROOT, served by nginx in `make serve` and by
+# Django with DEBUG on (`make run`). With several app servers, MEDIA_STORAGE names a storage they share
+# (a django-storages backend such as storages.backends.s3.S3Storage), MEDIA_STORAGE_OPTIONS its options
+# as JSON, and MEDIA_URL the address its files are read from.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = env("MEDIA_URL", default="/media/")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={}),
+    },
     # Compressed files with hashed names, which whitenoise serves with a far-future, immutable cache header.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -281,7 +291,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # Photos come from MEDIA_URL: this site, or the storage's own host when that is an address.
+        "img-src": [SELF, "data:", *([urlsplit(MEDIA_URL)._replace(path="").geturl()] if "//" in MEDIA_URL else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

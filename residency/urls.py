@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("robots.txt", seo.RobotsView.as_view(), name="robots"),
     path("sitemap.xml", seo.SitemapView.as_view(), name="sitemap"),
+    # Uploaded photos, with DEBUG on only (`make run`); nginx serves them otherwise (deploy/nginx/).
+    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
 
 handler403 = "residency.views.permission_denied"

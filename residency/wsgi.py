@@ -8,6 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "residency.settings")
 
 application = get_wsgi_application()
 
-# Import every view now, in gunicorn's master (preload_app), rather than in each worker's first
-# request: workers start ready, and a recycled worker runs the same code as its siblings.
+# Import every view now, as each gunicorn worker loads the app, rather than in its first request: a worker
+# is ready once loaded, and after a reload it stops an old worker only then (gunicorn.conf.py).
 from residency import urls  # noqa: E402, F401

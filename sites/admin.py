@@ -1,13 +1,13 @@
 from adminsortable2.admin import SortableAdminMixin
 from django.contrib import admin
 
-from residency.admin import ADVANCED, FilledSlugMixin
+from residency.admin import ADVANCED, FilledSlugMixin, PhotoAdminMixin
 
 from .models import Practice
 
 
 @admin.register(Practice)
-class PracticeAdmin(FilledSlugMixin, SortableAdminMixin, admin.ModelAdmin):
+class PracticeAdmin(PhotoAdminMixin, FilledSlugMixin, SortableAdminMixin, admin.ModelAdmin):
     """The continuity sites, put in the sites page's order by dragging; a new site goes last."""
 
     list_display = ["name", "abbreviation", "track_names", "residents", "is_health_center"]

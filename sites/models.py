@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from programs.models import Track
 from residency.fields import WebAddressField
-from residency.models import NameSlugModel, SlugQuerySet
+from residency.models import NameSlugModel, PhotoModel, SlugQuerySet
 
 
 class PracticeQuerySet(SlugQuerySet):
@@ -19,7 +19,7 @@ class PracticeQuerySet(SlugQuerySet):
         return Track.objects.filter(practices__in=self).distinct()
 
 
-class Practice(NameSlugModel):
+class Practice(NameSlugModel, PhotoModel):
     """A continuity practice site where residents hold their weekly clinic."""
 
     abbreviation = models.CharField(max_length=20, blank=True, help_text="Short form, e.g. BMG.")

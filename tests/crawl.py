@@ -119,7 +119,8 @@ def crawl(client, start="/"):
 
 
 # Stored values that are not shown as typed: keys, choices (shown by their labels), positions, addresses,
-# change times (a page's footer gives the latest of what it shows, tests/test_changes.py).
+# change times (a page's footer gives the latest of what it shows, tests/test_changes.py), photos (their
+# files and alt text are in <picture>, tests/test_photos.py).
 NOT_SHOWN = {
     "changed_at",
     "slug",
@@ -132,6 +133,9 @@ NOT_SHOWN = {
     "url",
     "hospital_url",
     "page",
+    "photo",
+    "photo_alt",
+    "photo_renditions",
     # The hospital's name is given in every page's structured data (tests/test_discoverability.py).
     "hospital",
     # The program's name in running text: admin keeps it, and no page uses it yet.

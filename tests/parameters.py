@@ -22,7 +22,7 @@ def _answer(field):
     from applications.eligibility import ScoreField
 
     if isinstance(field, ScoreField):
-        return 240
+        return "240"
     if isinstance(field, forms.ChoiceField):
         return next(value for value, _ in field.choices if value)
     if isinstance(field, forms.IntegerField):

@@ -225,6 +225,10 @@ def test_the_admin_index_and_the_cycle_page_read_on_a_phone(phone, server, probl
     assert panel["height"] < 40, "the panel's labels are words, not one letter per line"
     phone.locator(".this-cycle a").first.click()
     expect(phone).to_have_url(re.compile(r"applicationcycle/\d+/change/$"))
+    # Measured once the admin's scripts have built their widgets (the letters' two-list chooser starts as
+    # one plain list, wider than a phone, until SelectFilter2 runs on a loaded machine).
+    phone.wait_for_load_state("load")
+    phone.locator("#id_letters_tracks_add").wait_for(state="attached")
     assert phone.evaluate(layout) <= 390
     # Inline rows stack, each field under its column's name, and every box is within the screen.
     beyond = phone.evaluate(

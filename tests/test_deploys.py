@@ -1,7 +1,7 @@
 """
 A deploy is a reload, not an outage: SIGHUP to what `make serve` runs (as `systemctl reload` sends it to
-gunicorn) brings up the new code and templates while every request is still answered, and no page the old
-code stored in the shared cache is served after it.
+gunicorn) brings up the new code and templates while every request is still answered (the old workers answer
+until new ones have loaded the app), and no page the old code stored in the shared cache is served after it.
 
 The site runs from a copy of the project, so the test can change a template the way a deploy does.
 """
@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -28,6 +29,11 @@ import stack  # noqa: E402
 
 MARKER = "<!-- the new release -->"
 # What a deploy brings: the code and its templates, not the local virtual environment, database or assets.
+# Put at the top of the new release's residency/wsgi.py: its app loads once the file `path` exists.
+LOADS_WHEN = """import pathlib, time
+while not pathlib.Path({path!r}).exists():
+    time.sleep(0.1)
+"""
 NOT_COPIED = shutil.ignore_patterns(".*", "node_modules", "staticfiles", "__pycache__", "*.sqlite3", "docs", "bench")
 
 
@@ -44,9 +50,9 @@ def project(tmp_path):
     return copy
 
 
-def get(url):
+def get(url, timeout=60):
     # Patient, as a visitor is: a worker loading the app, or a busy machine, is slow, not a failure.
-    with urllib.request.urlopen(url, timeout=60) as response:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
         return response.status, response.read().decode()
 
 
@@ -114,10 +120,23 @@ def test_sighup_to_make_serve_brings_up_new_templates_with_no_failed_request(
         assert status == HTTPStatus.OK and MARKER not in page
         visitors.start()
         time.sleep(1)
+        (master,) = {pid for pid in _children(serve.pid) if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes()}
+        old_workers = _children(master)
         base = project / "templates" / "base.html"
         base.write_text(base.read_text().replace("</body>", f"{MARKER}\n</body>"))
+        # A release whose app loads only when the test lets it: meanwhile the old workers must answer.
+        loaded = tmp_path / "let-the-app-load"
+        wsgi = project / "residency" / "wsgi.py"
+        wsgi.write_text(f"{LOADS_WHEN.format(path=str(loaded))}\n{wsgi.read_text()}")
         os.kill(serve.pid, signal.SIGHUP)
+        time.sleep(2)
+        for _ in range(3):
+            assert _answers(url + "/healthz", timeout=15), "nobody answered while the new workers loaded the app"
+        assert _children(master) >= old_workers, "an old worker stopped before a new one had loaded the app"
+        loaded.touch()
         wait_for(lambda: MARKER in get(url + "/apply/")[1], 180, "the new template showed")
+        # Each old worker was stopped by a new one that had loaded the app: two workers remain, all new.
+        wait_for(lambda: len(_children(master)) == 2 and not _children(master) & old_workers, 90, "old workers gone")
         time.sleep(1)
     finally:
         visitors.stopping.set()
@@ -131,9 +150,14 @@ def test_sighup_to_make_serve_brings_up_new_templates_with_no_failed_request(
     assert "Handling signal: hup" in (tmp_path / "serve.log").read_text()
 
 
-def _answers(url):
+def _children(pid):
+    """The pids of a process's children (Linux's /proc)."""
+    return {int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+
+
+def _answers(url, timeout=60):
     try:
-        return get(url)[0] == HTTPStatus.OK
+        return get(url, timeout)[0] == HTTPStatus.OK
     except (urllib.error.URLError, OSError):
         return False
 

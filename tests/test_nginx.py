@@ -24,6 +24,7 @@ import time
 import urllib.error
 import urllib.request
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -131,7 +132,13 @@ def site_env(database, **env):
 
 
 def start_stack(run_dir, database, static_root, **env):
-    return stack.Stack(site_env(database, **env), run_dir, port=servers.free_port(), static_root=static_root)
+    return stack.Stack(
+        site_env(database, **env),
+        run_dir,
+        port=servers.free_port(),
+        static_root=static_root,
+        media_root=Path(run_dir) / "media",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -372,7 +379,7 @@ def test_every_response_carries_the_security_headers_once(site, static_root):
     for path in ["/apply/", "/apply/", "/admin/login/", f"/static/css/{css.name}", "/static/missing.css", "/no-page/"]:
         assert_security_headers(fetch(site.url + path)[1])
     # nginx's own errors: a body too large, a request line too long, a header too large.
-    status, headers = raw(site, b"POST /admin/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 9999999\r\n\r\n")
+    status, headers = raw(site, b"POST /admin/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999\r\n\r\n")
     assert status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     assert_security_headers(headers)
     status, headers = raw(site, b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
@@ -390,6 +397,23 @@ def test_static_files_are_served_immutable_and_compressed(site, static_root):
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(body) == css.read_bytes()
+
+
+def test_photos_are_served_from_media_root_immutable_and_nothing_else_there(site):
+    media = Path(site.env["MEDIA_ROOT"])
+    (media / "photos").mkdir(parents=True, exist_ok=True)
+    photo = media / "photos" / "0123456789abcdef0123-480w.webp"
+    photo.write_bytes(b"RIFF\x04\x00\x00\x00WEBP")
+    (media / "notes.txt").write_text("not for the public")
+
+    status, headers, body = fetch(f"{site.url}/media/photos/{photo.name}")
+
+    assert (status, body) == (HTTPStatus.OK, photo.read_bytes())
+    assert headers["Content-Type"] == "image/webp"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert_security_headers(headers)
+    assert fetch(f"{site.url}/media/photos/0123456789abcdef0123-960w.webp")[0] == HTTPStatus.NOT_FOUND
+    assert fetch(f"{site.url}/media/notes.txt")[0] == HTTPStatus.NOT_FOUND
 
 
 def test_static_files_are_served_brotli_compressed_to_clients_that_accept_it(site, static_root):

@@ -271,7 +271,7 @@ def test_nginx_refuses_old_protocols_and_suites_and_adds_hsts_to_its_own_errors_
             # nginx's own answers: a missing static file, a body over its limit.
             for (status, headers), expected in [
                 (fetch(f"{base}/static/no-such-file.css", cert), HTTPStatus.NOT_FOUND),
-                (fetch(f"{base}/apply/", cert, data=b"x" * (5 * 1024 * 1024)), HTTPStatus.REQUEST_ENTITY_TOO_LARGE),
+                (fetch(f"{base}/apply/", cert, data=b"x" * (14 * 1000 * 1000)), HTTPStatus.REQUEST_ENTITY_TOO_LARGE),
             ]:
                 assert status == expected
                 for name in SECURITY_HEADERS:
