@@ -20,6 +20,10 @@ def rebrand():
     from programs.models import Program, Track
     from sites.models import Practice
 
+    for model in (Program, Track, Practice, Conference, Elective):
+        # First out of the way, so that a new slug never meets an old one (a rebrand run twice).
+        for pk in model._default_manager.values_list("pk", flat=True):
+            model._default_manager.filter(pk=pk).update(slug=f"being-renamed-{pk}")
     for number, program in enumerate(Program.objects.order_by("pk"), start=1):
         program.name = f"Rebranded Residency Program {number}"
         program.slug = f"rebranded-program-{number}"
