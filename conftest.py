@@ -1,4 +1,7 @@
-"""Shared fixtures: a test database holding the site's real content, HTTPS clients, a coordinator."""
+"""
+Shared fixtures: a test database holding the sample site (tests/sample.py), the real content of
+fixtures/ for the tests marked `content`, HTTPS clients, a coordinator.
+"""
 
 import os
 
@@ -7,10 +10,11 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 
 from residency import content, pagecache
-from tests import servers
+from tests import sample, servers
 
 # Property tests: a failure prints the blob that replays it (`@reproduce_failure`), in CI too.
 # HYPOTHESIS_PROFILE=long runs each property with at least HYPOTHESIS_MAX_EXAMPLES examples (README: Testing).
@@ -25,9 +29,39 @@ HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the content from fixtures/ once; each test's changes are rolled back after it."""
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """
+    The sample site, once, as the content is loaded on a server: built by the factories, exported
+    (`sample_fixtures`) and loaded back, so it has its history, its record of the last load and its
+    search index; each test's changes are rolled back after it.
+    """
     with django_db_blocker.unblock():
+        with transaction.atomic():
+            sample.build()
+            content.export(_sample_folder(tmp_path_factory))
+            transaction.set_rollback(True)
+        content.load(_sample_folder(tmp_path_factory))
+
+
+def _sample_folder(tmp_path_factory):
+    return tmp_path_factory.getbasetemp() / "sample-site"
+
+
+@pytest.fixture(scope="session")
+def sample_fixtures(django_db_setup, tmp_path_factory):
+    """The sample site as fixtures (what the test database was loaded from), for the servers tests start."""
+    return _sample_folder(tmp_path_factory)
+
+
+@pytest.fixture(autouse=True)
+def real_content(request):
+    """A database test marked `content` finds the content of fixtures/ in place of the sample site, until it ends."""
+    if request.node.get_closest_marker("content") is None or request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("db")
+    capture = request.getfixturevalue("django_capture_on_commit_callbacks")
+    # What a load does once committed (the search index rebuilt, the cached pages dropped) happens now.
+    with capture(execute=True):
         content.load(settings.CONTENT_FIXTURES_DIR)
 
 

@@ -13,6 +13,7 @@ from django.utils.dateformat import format as date_format
 
 from residency import formats
 from residency.content import content_models
+from residency.history import owned_relations, owned_rows
 from residency.templatetags import text_list
 
 # Tags that start a new line of text; inline ones (links, emphasis) run on with their neighbours.
@@ -135,13 +136,29 @@ NOT_SHOWN = {
     "photo",
     "photo_alt",
     "photo_renditions",
+    # The hospital's name is given in every page's structured data (tests/test_discoverability.py).
+    "hospital",
+    # The program's name in running text: admin keeps it, and no page uses it yet.
+    "short_name",
 }
 # Numbers kept to sort and filter by, shown in words of their own (“3 years in duration”).
 NOT_SHOWN_NUMBERS = {"length_years"}
 
 
+def _not_public():
+    """(model, pk) of the cycles the public pages do not show (all but the live one) and of every row they own."""
+    from applications.models import ApplicationCycle
+
+    live = ApplicationCycle.objects.live()
+    hidden = set()
+    for cycle in ApplicationCycle.objects.exclude(pk=live.pk if live else None):
+        hidden |= {(type(row), row.pk) for row in [cycle, *owned_rows(cycle, relations=owned_relations)]}
+    return hidden
+
+
 def stored_values():
     """(where, field, value) for every stored value of the content that applicants should find."""
+    hidden = _not_public()
     for model in content_models():
         fields = [
             field
@@ -149,6 +166,8 @@ def stored_values():
             if not field.primary_key and not field.is_relation and field.name not in NOT_SHOWN
         ]
         for obj in model._default_manager.all():
+            if (model, obj.pk) in hidden:
+                continue
             for field in fields:
                 value = getattr(obj, field.attname)
                 if value not in (None, ""):

@@ -19,7 +19,7 @@ class CountingPage(PublicPageMixin, View):
 
 
 class TrackFilteredPage(CountingPage):
-    tracks = {"categorical", "primary-care"}
+    tracks = {"first-track", "second-track"}
 
     @classmethod
     def page_variant(cls, request):

@@ -31,11 +31,11 @@ def manage(env, *arguments):
         pytest.fail(str(error))
 
 
-def prepare_database(path):
-    """Migrate a new SQLite file and load the content into it."""
+def prepare_database(path, fixtures):
+    """Migrate a new SQLite file and load the content of `fixtures` (the conftest's `sample_fixtures`) into it."""
     env = site_environment(path)
     manage(env, "migrate", "--noinput")
-    manage(env, "load_content")
+    manage(env, "load_content", "--fixtures", str(fixtures))
     return path
 
 

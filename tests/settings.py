@@ -18,3 +18,9 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # One test process: it sees its own content changes at once, and a page's query count holds
 # no periodic look-up of the content version.
 CONTENT_VERSION_CHECK_SECONDS = 3600
+
+# The rebrand proof (tests/test_rebrand.py) runs the tests of the real content on a rebranded copy of fixtures/.
+if os.environ.get("REBRANDED_FIXTURES_DIR"):
+    from pathlib import Path
+
+    CONTENT_FIXTURES_DIR = Path(os.environ["REBRANDED_FIXTURES_DIR"])

@@ -78,18 +78,18 @@ def everything(env, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sqlite_template(tmp_path_factory):
+def sqlite_template(tmp_path_factory, sample_fixtures):
     """A migrated SQLite file with the content, made once; each test copies it."""
-    return servers.prepare_database(tmp_path_factory.mktemp("backup-db") / "template.sqlite3")
+    return servers.prepare_database(tmp_path_factory.mktemp("backup-db") / "template.sqlite3", sample_fixtures)
 
 
 @pytest.fixture(scope="module")
-def postgres_template(postgres_cluster):
+def postgres_template(postgres_cluster, sample_fixtures):
     """A migrated database with the content, made once; each test's database is created from it."""
     url = postgres_cluster.create_database("backup_template")
     env = servers.site_environment("unused", DATABASE_URL=url)
     servers.manage(env, "migrate", "--noinput")
-    servers.manage(env, "load_content")
+    servers.manage(env, "load_content", "--fixtures", str(sample_fixtures))
     return "backup_template"
 
 

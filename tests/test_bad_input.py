@@ -22,8 +22,10 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from programs.models import Track
 from residency import pagecache, pages
 from residency.views import PublicPageMixin
+from sites.models import Practice
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +89,13 @@ def real_slug(name, template):
 PAGES = [(name, template) for name, template, is_page in ROUTES if is_page]
 PAGE_IDS = [name for name, _ in PAGES]
 SLUG_TEMPLATES = [template for _, template in PAGES if "{slug}" in template]
+
+
+def with_slugs(text):
+    """`text` with {track} (or {TRACK}, in capitals) and {practice} replaced by a stored track's and clinic's slug."""
+    track = Track.objects.first().slug
+    practice = Practice.objects.first().slug
+    return text.replace("{track}", track).replace("{TRACK}", track.upper()).replace("{practice}", practice)
 
 
 def wsgi(text):
@@ -326,7 +335,7 @@ HOSTILE = [
     # Not UTF-8: percent-encoded, and as raw bytes in PATH_INFO
     ("ff-fe-encoded", "GET", "/%FF%FE/", NOT_FOUND, {}),
     ("ff-fe-in-slug", "GET", "/tracks/%FF%FE/", NOT_FOUND, {}),
-    ("ff-after-real-slug", "GET", "/tracks/categorical%FF/", NOT_FOUND, {}),
+    ("ff-after-real-slug", "GET", "/tracks/{track}%FF/", NOT_FOUND, {}),
     ("overlong-utf8-dots", "GET", "/%C0%AE%C0%AE/%C0%AE%C0%AE/etc/passwd", NOT_FOUND, {}),
     ("utf8-surrogate", "GET", "/pathways/%ED%A0%80/", NOT_FOUND, {}),
     ("raw-bytes-in-path-info", "GET", "/", NOT_FOUND, {"PATH_INFO": "/tracks/\xff\xfe/"}),
@@ -339,9 +348,9 @@ HOSTILE = [
     # NUL bytes
     ("nul-path", "GET", "/%00", NOT_FOUND, {}),
     ("nul-slug", "GET", "/tracks/%00/", NOT_FOUND, {}),
-    ("nul-after-real-slug", "GET", "/sites/chelsea-healthcare-center%00/", NOT_FOUND, {}),
+    ("nul-after-real-slug", "GET", "/sites/{practice}%00/", NOT_FOUND, {}),
     ("nul-after-page", "GET", "/apply/%00", NOT_FOUND, {}),
-    ("nul-raw-in-path-info", "GET", "/", NOT_FOUND, {"PATH_INFO": "/tracks/categorical/\x00"}),
+    ("nul-raw-in-path-info", "GET", "/", NOT_FOUND, {"PATH_INFO": "/tracks/{track}/\x00"}),
     ("nul-query-encoded", "GET", "/?q=%00&%00=%00", OK, {}),
     ("nul-query-raw", "GET", "/apply/", OK, {"QUERY_STRING": "q=\x00&\x00"}),
     # Path traversal
@@ -356,7 +365,7 @@ HOSTILE = [
     ("double-slash-root", "GET", "//", NOT_FOUND, {}),
     ("double-slash-before-page", "GET", "//apply/", NOT_FOUND, {}),
     ("double-slash-after-page", "GET", "/apply//", NOT_FOUND, {}),
-    ("double-slash-before-slug", "GET", "/tracks//categorical/", NOT_FOUND, {}),
+    ("double-slash-before-slug", "GET", "/tracks//{track}/", NOT_FOUND, {}),
     ("protocol-relative", "GET", "//evil.example/", NOT_FOUND, {}),
     ("protocol-relative-no-slash", "GET", "//evil.example", NOT_FOUND, {}),
     ("backslash-host", "GET", "/\\evil.example", NOT_FOUND, {}),
@@ -365,14 +374,14 @@ HOSTILE = [
         (f"unknown-slug-{t.split('/')[1]}", "GET", t.format(slug="no-such-page"), NOT_FOUND, {})
         for t in SLUG_TEMPLATES
     ],
-    ("track-slug-as-pathway", "GET", "/pathways/categorical/", NOT_FOUND, {}),
-    ("slug-in-capitals", "GET", "/tracks/CATEGORICAL/", NOT_FOUND, {}),
+    ("track-slug-as-pathway", "GET", "/pathways/{track}/", NOT_FOUND, {}),
+    ("slug-in-capitals", "GET", "/tracks/{TRACK}/", NOT_FOUND, {}),
     # SQL-ish input
     ("sql-in-slug", "GET", "/tracks/' OR '1'='1/", NOT_FOUND, {}),
     ("sql-in-slug-encoded", "GET", "/sites/%27%20OR%201%3D1--/", NOT_FOUND, {}),
     ("sql-drop-table", "GET", "/curriculum/conferences/1;DROP TABLE curriculum_conference;--/", NOT_FOUND, {}),
     ("sql-slug-shaped", "GET", "/pathways/1-or-1-1--/", NOT_FOUND, {}),
-    ("sql-in-query", "GET", "/tracks/categorical/?slug=' UNION SELECT password FROM auth_user--", OK, {}),
+    ("sql-in-query", "GET", "/tracks/{track}/?slug=' UNION SELECT password FROM auth_user--", OK, {}),
     # Pagination-looking parameters no page reads
     *[(f"page-{value}", "GET", f"/tracks/?page={value}", OK, {}) for value in ["-1", "abc", "0", "9" * 30, "1e9", ""]],
     ("page-on-sites", "GET", "/sites/?page=-1&page=abc", OK, {}),
@@ -384,7 +393,7 @@ HOSTILE = [
     ("broken-percent-in-query", "GET", "/?%ZZ=%FF%FE&%=%&%%", OK, {}),
     # Hosts: unknown and malformed are the client's error
     ("unknown-host", "GET", "/", BAD, {"HTTP_HOST": "evil.example"}),
-    ("unknown-host-on-detail", "GET", "/tracks/categorical/", BAD, {"HTTP_HOST": "evil.example"}),
+    ("unknown-host-on-detail", "GET", "/tracks/{track}/", BAD, {"HTTP_HOST": "evil.example"}),
     ("host-bad-port", "GET", "/", BAD, {"HTTP_HOST": "testserver:abc"}),
     ("host-empty", "GET", "/", BAD, {"HTTP_HOST": ""}),
     ("host-unclosed-ipv6", "GET", "/", BAD, {"HTTP_HOST": "[::1"}),
@@ -424,7 +433,8 @@ HOSTILE = [
 
 @pytest.mark.parametrize("method, target, expected, extra", [pytest.param(*case[1:], id=case[0]) for case in HOSTILE])
 def test_hostile_request_gets_a_client_error_or_the_page_never_a_server_error(client, method, target, expected, extra):
-    response = send(client, method, target, **extra)
+    extra = {name: with_slugs(value) for name, value in extra.items()}
+    response = send(client, method, with_slugs(target), **extra)
     assert_no_server_error(response)
     assert response.status_code == expected
     assert_stays_on_site(response)
@@ -471,9 +481,9 @@ BODIES = [
 
 
 @pytest.mark.parametrize("body, content_type", BODIES)
-@pytest.mark.parametrize("url", ["/", "/apply/", "/tracks/categorical/"])
+@pytest.mark.parametrize("url", ["/", "/apply/", "/tracks/{track}/"])
 def test_posting_an_odd_or_oversized_body_to_a_public_page_is_refused_with_405(strict_client, url, body, content_type):
-    response = strict_client.generic("POST", url, body, content_type)
+    response = strict_client.generic("POST", with_slugs(url), body, content_type)
     assert_no_server_error(response)
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
@@ -620,28 +630,21 @@ TOOL_PARAMETERS = {
         "attempts",
     ],
 }
-REAL_VALUES = [
-    "250",
-    "2020-12-01",
-    "h1b",
-    "99999999999999999999",
-    "-1",
-    "categorical",
-    "primary-care",
-    "physician-scientist",
-    "preliminary",
-    "chelsea-healthcare-center",
-    "beacon-hill-primary-care",
-]
 # A calendar file for a track nobody knows is "not found" rather than the whole calendar.
 NOT_FOUND_FOR_UNKNOWN = {"/apply/calendar.ics"}
-tool_values = st.one_of(st.sampled_from(REAL_VALUES), nasty_text, texts_or_bytes, st.just(""))
+
+
+def real_values():
+    """Values the tools know: numbers, a date, a visa, and the slugs of the tracks and clinics stored."""
+    slugs = [*Track.objects.values_list("slug", flat=True), *Practice.objects.values_list("slug", flat=True)]
+    return ["250", "2020-12-01", "h1b", "99999999999999999999", "-1", *slugs]
 
 
 @st.composite
 def tool_queries(draw):
     url = draw(st.sampled_from(sorted(TOOL_PARAMETERS)))
     names = TOOL_PARAMETERS[url]
+    tool_values = st.one_of(st.sampled_from(real_values()), nasty_text, texts_or_bytes, st.just(""))
     pairs = draw(st.lists(st.tuples(st.sampled_from(names + ["x"]), tool_values), max_size=12))
     encoded = draw(st.booleans())
     query = urlencode(pairs) if encoded else _raw_pairs(pairs)
@@ -670,9 +673,10 @@ def test_no_value_of_a_tool_parameter_gives_a_server_error(client, target, metho
 
 @pytest.mark.parametrize("url", sorted(TOOL_PARAMETERS))
 def test_a_tool_with_thousands_of_values_or_a_huge_one_still_answers(client, url):
+    values = real_values()
     for query in [
-        "&".join(f"{name}={REAL_VALUES[0]}" for name in TOOL_PARAMETERS[url]) * 500,
-        f"{TOOL_PARAMETERS[url][0]}=" + ",".join(REAL_VALUES * 5000),
+        "&".join(f"{name}={values[0]}" for name in TOOL_PARAMETERS[url]) * 500,
+        f"{TOOL_PARAMETERS[url][0]}=" + ",".join(values * 5000),
         f"{TOOL_PARAMETERS[url][0]}=" + "%FF%00" * 20_000,
     ]:
         response = send(client, "GET", f"{url}?{query}")

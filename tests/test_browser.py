@@ -87,15 +87,15 @@ def _wait(process, what, log_path):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The site under gunicorn with the production settings, its own SQLite file and the content loaded."""
-    with serve(tmp_path_factory.mktemp("browser-site")) as url:
+def server(tmp_path_factory, sample_fixtures):
+    """The site under gunicorn with the production settings, its own SQLite file and the sample site loaded."""
+    with serve(tmp_path_factory.mktemp("browser-site"), sample_fixtures) as url:
         yield url
 
 
 @contextlib.contextmanager
-def serve(tmp, **settings_env):
-    """The site as `server` runs it, in the folder `tmp`, with `settings_env` added to its environment."""
+def serve(tmp, fixtures, **settings_env):
+    """The site as `server` runs it, in the folder `tmp`, with `fixtures` loaded and `settings_env` set."""
     port = _free_port()
     # Only what a process needs to run; every setting is given here, none leaks in from this shell.
     env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ") if name in os.environ}
@@ -124,7 +124,7 @@ def serve(tmp, **settings_env):
         try:
             for command in (
                 ["migrate", "--noinput", "--verbosity", "0"],
-                ["load_content"],
+                ["load_content", "--fixtures", str(fixtures)],
                 ["createsuperuser", "--noinput"],
             ):
                 _wait(_manage(*command, env=env, log=log), f"manage.py {command[0]}", log_path)
@@ -251,10 +251,10 @@ def _log_in(page):
     expect(page).to_have_url(re.compile(re.escape(ADMIN) + "$"))
 
 
-def _first(model, **match):
-    """The fields of the first object of `model` in the content fixtures with `match`ing fields: real data."""
+def _first(fixtures, model, **match):
+    """The fields of the first object of `model` with `match`ing fields in `fixtures` (what the server loaded)."""
     app_label = model.split(".")[0]
-    objects = json.loads((settings.CONTENT_FIXTURES_DIR / f"{app_label}.json").read_text())
+    objects = json.loads((fixtures / f"{app_label}.json").read_text())
     return next(
         obj["fields"]
         for obj in objects
@@ -269,9 +269,11 @@ def _public_text(server, path):
         return response.read().decode()
 
 
-def test_coordinator_edits_a_site_in_admin_with_every_widget_working_under_the_csp(page, server, problems):
+def test_coordinator_edits_a_site_in_admin_with_every_widget_working_under_the_csp(
+    page, server, problems, sample_fixtures
+):
     marker = f"Open late on Thursdays (edited {secrets.token_hex(4)})."
-    site = _first("sites.practice")
+    site = _first(sample_fixtures, "sites.practice")
     site_page = f"/sites/{site['slug']}/"
     # The server processes cache the page as it stands before the edit.
     for _ in range(4):
@@ -317,7 +319,8 @@ def test_coordinator_edits_a_site_in_admin_with_every_widget_working_under_the_c
     expect(page.locator("#id_slug")).to_have_value("riverside-community-clinic")
 
     # Inlines: "Add another Pathway leader" adds a row on the pathway's change form.
-    pathway = _first("programs.pathway", slug=_first("programs.pathwayleader")["pathway"][0])
+    leader = _first(sample_fixtures, "programs.pathwayleader")
+    pathway = _first(sample_fixtures, "programs.pathway", slug=leader["pathway"][0])
     page.goto(f"{ADMIN}programs/pathway/")
     page.get_by_role("link", name=pathway["name"], exact=True).click()
     total = page.locator("#id_leaderships-TOTAL_FORMS")
@@ -331,7 +334,7 @@ def test_coordinator_edits_a_site_in_admin_with_every_widget_working_under_the_c
     page.locator("#result_list tbody tr th a").first.click()
     page.locator("#id_track + .select2 .select2-selection").click()
     expect(page.locator(".select2-container--open .select2-search__field")).to_be_focused()
-    track = _first("programs.track")
+    track = _first(sample_fixtures, "programs.track")
     expect(page.locator(".select2-results__option", has_text=track["name"]).first).to_be_visible()
 
     assert problems == []

@@ -56,6 +56,7 @@ def test_every_content_model_carries_its_change_time(model):
     assert not field.editable and field.null
 
 
+@pytest.mark.content
 def test_the_fixtures_carry_a_change_time_for_every_object_and_loading_keeps_it():
     stored = {}
     for path in content.fixture_paths(settings.CONTENT_FIXTURES_DIR):

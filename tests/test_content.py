@@ -16,16 +16,36 @@ from sites.models import Practice
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = settings.CONTENT_FIXTURES_DIR
+
+@pytest.fixture(autouse=True)
+def fixtures_folder(request, settings, tmp_path):
+    """
+    The folder load_content and export_content use by default: the sample site's export, as if it
+    were fixtures/; the tests marked `content` keep the real fixtures/.
+    """
+    if request.node.get_closest_marker("content") is None:
+        settings.CONTENT_FIXTURES_DIR = content.export(tmp_path / "exported")[0].parent
+    return settings.CONTENT_FIXTURES_DIR
 
 
 def read_tree(directory):
     return {path.name: path.read_bytes() for path in sorted(directory.glob("*.json"))}
 
 
+@pytest.mark.content
 def test_export_reproduces_the_fixtures_byte_for_byte(tmp_path):
     call_command("export_content", output=tmp_path)
-    assert read_tree(tmp_path) == read_tree(FIXTURES)
+    assert read_tree(tmp_path) == read_tree(settings.CONTENT_FIXTURES_DIR)
+
+
+@pytest.mark.content
+def test_the_fixtures_load_into_an_empty_database_and_export_the_same(tmp_path):
+    for model in reversed(content.content_models()):
+        model._default_manager.all().delete()
+    assert not content.has_content()
+    summary = content.load(settings.CONTENT_FIXTURES_DIR)
+    assert summary.added and not summary.changed and not summary.deleted
+    assert read_tree(content.export(tmp_path)[0].parent) == read_tree(settings.CONTENT_FIXTURES_DIR)
 
 
 def test_exported_files_use_natural_keys_and_end_with_a_newline(tmp_path):
@@ -51,7 +71,7 @@ def test_loading_twice_changes_nothing(tmp_path):
     assert "0 added, 0 changed, 0 deleted" in load()
     assert content.snapshot() == before
     call_command("export_content", output=tmp_path)
-    assert read_tree(tmp_path) == read_tree(FIXTURES)
+    assert read_tree(tmp_path) == read_tree(settings.CONTENT_FIXTURES_DIR)
 
 
 def test_loading_keeps_a_coordinators_unexported_edit_and_names_it():
@@ -119,7 +139,7 @@ def test_a_coordinators_edit_is_a_small_diff(tmp_path):
     practice = Practice.objects.filter(residents_max__isnull=False).first()
     Practice.objects.filter(pk=practice.pk).update(residents_max=practice.residents_max + 2)
     call_command("export_content", output=tmp_path)
-    before = (FIXTURES / "sites.json").read_text().splitlines()
+    before = (settings.CONTENT_FIXTURES_DIR / "sites.json").read_text().splitlines()
     after = (tmp_path / "sites.json").read_text().splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert changed == [
@@ -129,7 +149,7 @@ def test_a_coordinators_edit_is_a_small_diff(tmp_path):
 
 def broken_copy(tmp_path, filename, change):
     directory = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, directory)
+    shutil.copytree(settings.CONTENT_FIXTURES_DIR, directory)
     objects = json.loads((directory / filename).read_text())
     change(objects)
     (directory / filename).write_text(json.dumps(objects))
@@ -211,14 +231,14 @@ def test_unknown_field_fails(tmp_path):
 
 def test_malformed_json_fails_naming_the_file(tmp_path):
     directory = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, directory)
+    shutil.copytree(settings.CONTENT_FIXTURES_DIR, directory)
     (directory / "curriculum.json").write_text('[{"model": ')
     assert_fails_and_changes_nothing(directory, "curriculum.json", "cannot be read as JSON", tmp_path=tmp_path)
 
 
 def test_missing_file_fails_naming_it(tmp_path):
     directory = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, directory)
+    shutil.copytree(settings.CONTENT_FIXTURES_DIR, directory)
     (directory / "applications.json").unlink()
     assert_fails_and_changes_nothing(directory, "applications.json", tmp_path=tmp_path)
 

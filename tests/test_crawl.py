@@ -8,8 +8,11 @@ a coordinator writes: every paragraph, every date (as a machine-readable `<time>
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
+from django.db import transaction
 from django.test import Client
 
+from residency import content
 from residency.pages import public_pages
 
 from .crawl import crawl, missing_content
@@ -17,10 +20,14 @@ from .crawl import crawl, missing_content
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        return crawl(Client(HTTP_X_FORWARDED_PROTO="https"))
+@pytest.fixture(scope="module", params=["sample", pytest.param("real", marks=pytest.mark.content)])
+def site(request, django_db_setup, django_db_blocker):
+    """The sample site crawled, and the real content of fixtures/ (in its place until the module's tests end)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        if request.param == "real":
+            content.load(settings.CONTENT_FIXTURES_DIR)
+        yield crawl(Client(HTTP_X_FORWARDED_PROTO="https"))
+        transaction.set_rollback(True)
 
 
 def test_every_page_reached_answers_ok(site):

@@ -90,10 +90,12 @@ def wait_for(condition, seconds, what):
         time.sleep(0.2)
 
 
-def test_sighup_to_make_serve_brings_up_new_templates_with_no_failed_request(project, redis_url, tmp_path):
+def test_sighup_to_make_serve_brings_up_new_templates_with_no_failed_request(
+    project, redis_url, tmp_path, sample_fixtures
+):
     if stack.nginx_binary() is None:
         pytest.skip("nginx is not installed (Debian package nginx; .ci/run installs it)")
-    database = servers.prepare_database(tmp_path / "site.sqlite3")
+    database = servers.prepare_database(tmp_path / "site.sqlite3", sample_fixtures)
     static_root = tmp_path / "static"
     static_root.mkdir()
     port = servers.free_port()

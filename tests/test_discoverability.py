@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from applications.models import ApplicationCycle, InterviewDate, TrackApplication
 from programs.factories import LinkFactory, TrackFactory
-from programs.models import Link, PathwayItem, Track
+from programs.models import Link, PathwayItem, Program, Track
 from residency import pagecache
 from residency.pages import public_pages
 
@@ -162,6 +162,8 @@ def test_every_page_has_a_canonical_address_from_site_url_and_open_graph_tags(ev
 
 
 def test_every_page_describes_itself_with_only_the_schema_org_types_and_properties_listed(every_page):
+    program = Program.objects.current()
+    assert program.hospital
     for path, page in every_page.items():
         assert len(page.json_ld) == 1, path
         assert page.json_ld[0]["@context"] == "https://schema.org"
@@ -173,6 +175,8 @@ def test_every_page_describes_itself_with_only_the_schema_org_types_and_properti
             assert set(node) - {"@type"} <= SCHEMA_ORG[node["@type"]], (path, node)
         hospital = [node for node in nodes(page) if node["@type"] == "Hospital"]
         assert len(hospital) == 1 and web_page["publisher"] == {"@id": hospital[0]["@id"]}
+        # The hospital's name is given here (on no page's text: tests/crawl.py leaves it out).
+        assert hospital[0]["name"] == program.hospital, path
 
 
 def test_each_track_page_describes_the_track_as_an_educational_program(client):

@@ -123,8 +123,8 @@ class SentryStub(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
-    return servers.prepare_database(tmp_path_factory.mktemp("sentry-db") / "site.sqlite3")
+def database(tmp_path_factory, sample_fixtures):
+    return servers.prepare_database(tmp_path_factory.mktemp("sentry-db") / "site.sqlite3", sample_fixtures)
 
 
 @pytest.fixture

@@ -35,12 +35,13 @@ REPORTS = Path(tempfile.gettempdir()) / "residency-lighthouse"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, sample_fixtures):
     """
     The site as tests/test_browser.py runs it, but as `make serve` does without TLS: plain HTTP is not
     redirected, so that Lighthouse's own requests (robots.txt), which lack the proxy's header, reach it.
     """
-    with test_browser.serve(tmp_path_factory.mktemp("lighthouse-site"), SECURE_SSL_REDIRECT="0") as url:
+    folder = tmp_path_factory.mktemp("lighthouse-site")
+    with test_browser.serve(folder, sample_fixtures, SECURE_SSL_REDIRECT="0") as url:
         yield url
 
 

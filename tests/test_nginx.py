@@ -97,8 +97,8 @@ def needs(site, part):
 
 
 @pytest.fixture(scope="module")
-def site_database(tmp_path_factory):
-    database = servers.prepare_database(tmp_path_factory.mktemp("nginx-db") / "site.sqlite3")
+def site_database(tmp_path_factory, sample_fixtures):
+    database = servers.prepare_database(tmp_path_factory.mktemp("nginx-db") / "site.sqlite3", sample_fixtures)
     env = servers.site_environment(
         database,
         DJANGO_SUPERUSER_USERNAME=USERNAME,

@@ -58,9 +58,9 @@ print(json.dumps(results))
 
 
 @pytest.fixture(scope="module")
-def database_file(tmp_path_factory):
+def database_file(tmp_path_factory, sample_fixtures):
     """A SQLite file with the migrated schema and the content, made once; each test gets a copy."""
-    return servers.prepare_database(tmp_path_factory.mktemp("outage-db") / "site.sqlite3")
+    return servers.prepare_database(tmp_path_factory.mktemp("outage-db") / "site.sqlite3", sample_fixtures)
 
 
 @pytest.fixture

@@ -33,11 +33,11 @@ def cluster(postgres_cluster):
 
 
 @pytest.fixture(scope="module")
-def database_url(cluster):
+def database_url(cluster, sample_fixtures):
     url = cluster.create_database("site")
     env = servers.site_environment("unused", DATABASE_URL=url)  # the private cluster's, not a SQLite file
     servers.manage(env, "migrate", "--noinput")
-    servers.manage(env, "load_content")
+    servers.manage(env, "load_content", "--fixtures", str(sample_fixtures))
     return url
 
 

@@ -1,6 +1,6 @@
 """
-The suite outlives this year's content: roll it on as coordinators do, export it, load the export
-into an empty database, and every page still shows every stored fact.
+The suite outlives this year's content: roll the real content of fixtures/ on as coordinators do,
+export it, load the export into an empty database, and every page still shows every stored fact.
 """
 
 from http import HTTPStatus
@@ -14,7 +14,7 @@ from residency.pages import public_pages
 from .crawl import crawl, missing_content
 from .rollover import roll_content_forward
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.content]
 
 
 def delete_all_content():

@@ -242,8 +242,8 @@ def fetch(url, certificate, data=None):
 
 
 @pytest.fixture(scope="module")
-def site_database(tmp_path_factory):
-    return servers.prepare_database(tmp_path_factory.mktemp("tls-db") / "site.sqlite3")
+def site_database(tmp_path_factory, sample_fixtures):
+    return servers.prepare_database(tmp_path_factory.mktemp("tls-db") / "site.sqlite3", sample_fixtures)
 
 
 @pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1_1 is deprecated:DeprecationWarning")

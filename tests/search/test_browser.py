@@ -55,12 +55,12 @@ def _axe(page):
 
 
 @pytest.mark.parametrize("width", sorted(VIEWPORTS))
-def test_search_works_and_reads_well_on_a_phone_and_a_laptop(browser, server, width):
+def test_search_works_and_reads_well_on_a_phone_and_a_laptop(browser, server, width, sample_fixtures):
     problems = Problems()
     context, page = _new_page(browser, server, problems, **VIEWPORTS[width])
     try:
-        track = _first("programs.track")
-        clinic = _first("sites.practice")
+        track = _first(sample_fixtures, "programs.track")
+        clinic = _first(sample_fixtures, "sites.practice")
         longest = max(track["name"].split(), key=len)
         query = track["name"].replace(longest, one_letter_off(longest))
         page.goto(f"/search/?q={quote(query)}")

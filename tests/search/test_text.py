@@ -15,9 +15,9 @@ def test_a_visa_code_is_one_term_however_it_is_written(written):
 
 
 def test_codes_with_digits_join_and_plain_hyphenated_words_split():
-    assert text.terms("J-1 PGY-1 COVID-19 1261140P0") == ["j1", "pgy1", "covid19", "1261140p0"]
+    assert text.terms("J-1 PGY-1 COVID-19 1234567P0") == ["j1", "pgy1", "covid19", "1234567p0"]
     assert text.terms("Med-Peds") == ["med", "ped"]
-    assert text.terms("2020-2021") == ["2020", "2021"]
+    assert text.terms("2031-2032") == ["2031", "2032"]
 
 
 def test_a_code_is_marked_whole_where_it_is_written():
@@ -29,7 +29,7 @@ def test_numbers_lose_their_thousands_separators_and_ordinals_their_suffix():
     assert text.terms("$70,000 and 1,234,567") == ["70000", "1234567"]
     assert text.terms("November 17th, 2020") == ["novemb", "17", "2020"]
     # A comma between a number and two digits, or words, separates them.
-    assert text.terms("1,50 and Chelsea,Revere") == ["1", "50", "chelsea", "rever"]
+    assert text.terms("1,50 and Harbor,Revere") == ["1", "50", "harbor", "rever"]
 
 
 def test_words_are_whole_and_stemmed_so_a_short_word_is_not_a_longer_one():
@@ -47,7 +47,7 @@ def test_common_words_accents_and_possessives_are_left_out():
 
 
 def test_the_stored_run_finds_a_whole_term_or_a_phrase_as_a_substring():
-    run = text.run("Medical Grand Rounds on Thursdays")
+    run = text.run("Surgical Grand Rounds on Thursdays")
     assert text.run(["grand", "round"]) in run
     assert text.run(["round", "grand"]) not in run
     assert text.run(["grand"]) in run and text.run(["gran"]) not in run

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_sites_page_lists_every_practice_and_the_health_centers_apart(client):
     center = PracticeFactory(name="Harbor Community Health", is_health_center=True, tracks=[TrackFactory()])
-    practice = PracticeFactory(name="Hilltop Primary Care", tracks=[TrackFactory()])
+    practice = PracticeFactory(name="Hilltop Family Practice", tracks=[TrackFactory()])
     response = client.get(reverse("sites:practice_list"))
     assert response.status_code == HTTPStatus.OK
     assert list(response.context["practices"]) == list(Practice.objects.all())
