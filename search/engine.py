@@ -19,13 +19,13 @@ import math
 import unicodedata
 from dataclasses import dataclass, field
 from functools import reduce
-from operator import and_, or_
+from operator import or_
 
 from django.conf import settings
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -171,31 +171,52 @@ def _answer(parsed, spellings):
     if not groups:
         return answer
     query = Query(tuple(groups))
-    rows = _matching(query, every=True)
-    if not rows and len(groups) > 1:
-        rows, answer.partial = _matching(query, every=False), True
+    rows = _matching(query)
+    held = [row for row in rows if row["every"]]
+    if held or len(groups) == 1:
+        rows = held
+    else:
+        answer.partial = True
     answer.results = _ranked(rows, query, vocabulary)
     return answer
 
 
-def _matching(query, every):
-    """The rows of the sections holding every group of `query` (or, not `every`, any of them)."""
+def _matching(query):
+    """
+    In one query, the rows of the sections holding every group of `query`, each with "every" true, or, when
+    none holds them all, those holding any of them: the rows a search shows, and then the rows it falls back on.
+    """
     if connection.vendor == "postgresql":
-        joiner = " & " if every else " | "
-        raw = joiner.join("(" + " <-> ".join(f"'{term}'" for term in group) + ")" for group in query.groups)
-        search_query = SearchQuery(raw, search_type="raw", config="simple")
+        all_groups, any_group = (
+            SearchQuery(
+                joiner.join("(" + " <-> ".join(f"'{term}'" for term in group) + ")" for group in query.groups),
+                search_type="raw",
+                config="simple",
+            )
+            for joiner in (" & ", " | ")
+        )
+        holds_all = Q(vector=all_groups)
+        # The sections holding every group first, ranked by it: what two queries (every group, then any) found.
         rows = (
-            Section.objects.filter(vector=search_query)
-            .annotate(rank=SearchRank(F("vector"), search_query))
-            .order_by("-rank", "order")
-            .values(*FIELDS)[:CANDIDATES]
+            Section.objects.filter(vector=any_group)
+            .annotate(
+                every=ExpressionWrapper(holds_all, output_field=BooleanField()),
+                rank=Case(
+                    When(holds_all, then=SearchRank(F("vector"), all_groups)),
+                    default=SearchRank(F("vector"), any_group),
+                ),
+            )
+            .order_by("-every", "-rank", "order")
+            .values(*FIELDS, "every")[:CANDIDATES]
         )
         return list(rows)
-    conditions = [
-        reduce(or_, [Q(**{f"{name}__contains": text.run(list(group))}) for name in FIELDS[4:7]])
-        for group in query.groups
-    ]
-    return list(Section.objects.filter(reduce(and_ if every else or_, conditions)).values(*FIELDS))
+    needles = [text.run(list(group)) for group in query.groups]
+    conditions = [reduce(or_, [Q(**{f"{name}__contains": needle}) for name in FIELDS[4:7]]) for needle in needles]
+    rows = list(Section.objects.filter(reduce(or_, conditions)).values(*FIELDS))
+    for row in rows:
+        # LIKE on SQLite ignores the case of ASCII letters; the runs of terms are lowercase, so `in` agrees.
+        row["every"] = all(any(needle in row[name] for name in FIELDS[4:7]) for needle in needles)
+    return rows
 
 
 def _ranked(rows, query, vocabulary):
