@@ -23,9 +23,9 @@ from operator import or_
 
 from django.conf import settings
 from django.contrib.postgres.lookups import TrigramSimilar
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models import F, Q, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -48,6 +48,17 @@ SNIPPET = 240
 # Scores: a term in the section's heading, in its page's heading, and a heading that is the whole query.
 IN_HEADING, IN_PAGE, WHOLE_HEADING, TOGETHER = 4.0, 1.5, 6.0, 2.0
 FIELDS = ("url", "page", "heading", "text", "heading_terms", "page_terms", "text_terms", "order")
+# PostgreSQL: the CANDIDATES best sections holding any group of the query, those holding every group first,
+# each ranked by what it holds. Written out rather than built by the ORM, whose building of it cost a search
+# more than running it (bench/searches.py, docs/performance.md).
+_MATCHING_SQL = f"""
+    SELECT {", ".join(f'"{name}"' for name in FIELDS)}, vector @@ every_group AS every
+    FROM {Section._meta.db_table}, to_tsquery('simple', %s) AS every_group, to_tsquery('simple', %s) AS some_group
+    WHERE vector @@ some_group
+    ORDER BY every DESC, ts_rank(vector, CASE WHEN vector @@ every_group THEN every_group ELSE some_group END) DESC,
+        "order"
+    LIMIT %s
+"""
 
 
 @dataclass(frozen=True)
@@ -187,29 +198,13 @@ def _matching(query):
     none holds them all, those holding any of them: the rows a search shows, and then the rows it falls back on.
     """
     if connection.vendor == "postgresql":
-        all_groups, any_group = (
-            SearchQuery(
-                joiner.join("(" + " <-> ".join(f"'{term}'" for term in group) + ")" for group in query.groups),
-                search_type="raw",
-                config="simple",
-            )
+        every, some = (
+            joiner.join("(" + " <-> ".join(f"'{term}'" for term in group) + ")" for group in query.groups)
             for joiner in (" & ", " | ")
         )
-        holds_all = Q(vector=all_groups)
-        # The sections holding every group first, ranked by it: what two queries (every group, then any) found.
-        rows = (
-            Section.objects.filter(vector=any_group)
-            .annotate(
-                every=ExpressionWrapper(holds_all, output_field=BooleanField()),
-                rank=Case(
-                    When(holds_all, then=SearchRank(F("vector"), all_groups)),
-                    default=SearchRank(F("vector"), any_group),
-                ),
-            )
-            .order_by("-every", "-rank", "order")
-            .values(*FIELDS, "every")[:CANDIDATES]
-        )
-        return list(rows)
+        with connection.cursor() as cursor:
+            cursor.execute(_MATCHING_SQL, [every, some, CANDIDATES])
+            return [dict(zip((*FIELDS, "every"), row, strict=True)) for row in cursor.fetchall()]
     needles = [text.run(list(group)) for group in query.groups]
     conditions = [reduce(or_, [Q(**{f"{name}__contains": needle}) for name in FIELDS[4:7]]) for needle in needles]
     rows = list(Section.objects.filter(reduce(or_, conditions)).values(*FIELDS))
