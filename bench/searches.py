@@ -9,7 +9,8 @@ right after the other, wrk -t1 -c4 for BENCH_SECONDS: a cached page (the home pa
 in Redis), then searches that are each different (`search.lua`: two words the pages use and a number that
 changes with every request), so none is answered from the search cache. The ratio is the median over the
 rounds of search req/s over page req/s: throughput on a shared machine drifts, so only pairs seconds apart
-compare.
+compare. Beside the rates, each run counts the CPU time the servers spent (gunicorn's workers, PostgreSQL
+and Redis, from /proc), per request: unlike a rate, it does not move with what else the machine is running.
 
     .venv/bin/python bench/searches.py       # or `make bench-search`; about a minute
 """
@@ -109,35 +110,69 @@ def gunicorn(env, port, log):
     return process
 
 
-def measure(port, words):
+def cpu_seconds(roots):
+    """{pid: CPU seconds (user and system)} of the processes `roots` and all their descendants, from /proc."""
+    found, children = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # Gone meanwhile.
+            continue
+        pid = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    spent, stack = {}, list(roots)
+    while stack:
+        pid = stack.pop()
+        if pid in found and pid not in spent:
+            spent[pid] = found[pid]
+            stack.extend(children.get(pid, []))
+    return spent
+
+
+def loaded(roots, run):
+    """wrk's result of `run()`, and the CPU milliseconds the servers spent per request meanwhile."""
+    before = cpu_seconds(roots)
+    result = run()
+    after = cpu_seconds(roots)
+    spent = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+    return result, spent * 1000 / max(1, result.requests)
+
+
+def measure(port, words, roots):
     pairs = []
     for number in range(ROUNDS):
         progress(f"round {number + 1} of {ROUNDS}: {PAGE} cached, then searches, {SECONDS} s each")
-        page = wrk.run(port, [PAGE], CONNECTIONS, SECONDS)
-        search = wrk.run(port, [], CONNECTIONS, SECONDS, script="search.lua", arguments=words)
+        page = loaded(roots, lambda: wrk.run(port, [PAGE], CONNECTIONS, SECONDS))
+        search = loaded(roots, lambda: wrk.run(port, [], CONNECTIONS, SECONDS, script="search.lua", arguments=words))
         pairs.append((search, page))
     return pairs
 
 
 def report(pairs, workers):
-    ratios = [search.requests_per_second / page.requests_per_second for search, page in pairs]
+    ratios = [search.requests_per_second / page.requests_per_second for (search, _), (page, _) in pairs]
     ratio = statistics.median(ratios)
-    p99 = statistics.median(search.p99_ms for search, _ in pairs)
+    p99 = statistics.median(search.p99_ms for (search, _), _ in pairs)
+    cpu_ratio = statistics.median(page_cpu / search_cpu for (_, search_cpu), (_, page_cpu) in pairs)
     lines = [
-        "| round | cached page req/s | p99 ms | search req/s | p50 ms | p99 ms | statuses | ratio |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| round | cached page req/s | p99 ms | CPU ms/req | search req/s | p50 ms | p99 ms | CPU ms/req | statuses "
+        "| ratio |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
-    for number, ((search, page), share) in enumerate(zip(pairs, ratios, strict=True), 1):
+    for number, (((search, search_cpu), (page, page_cpu)), share) in enumerate(zip(pairs, ratios, strict=True), 1):
         statuses = ", ".join(f"{count} x {status}" for status, count in sorted(search.statuses.items()))
         lines.append(
-            f"| {number} | {page.requests_per_second:.0f} | {page.p99_ms:.1f} | {search.requests_per_second:.1f} | "
-            f"{search.p50_ms:.1f} | {search.p99_ms:.1f} | {statuses} | {share:.3f} |"
+            f"| {number} | {page.requests_per_second:.0f} | {page.p99_ms:.1f} | {page_cpu:.2f} | "
+            f"{search.requests_per_second:.1f} | {search.p50_ms:.1f} | {search.p99_ms:.1f} | {search_cpu:.2f} | "
+            f"{statuses} | {share:.3f} |"
         )
     lines.append(
         f"\nMedian ratio **{ratio:.3f}** (target {TARGETS['ratio']}), searches' median p99 **{p99:.1f} ms** "
-        f"(target under {TARGETS['p99_ms']} ms), {workers} gunicorn workers, wrk -t1 -c{CONNECTIONS}."
+        f"(target under {TARGETS['p99_ms']} ms), {workers} gunicorn workers, wrk -t1 -c{CONNECTIONS}. By the "
+        f"servers' CPU time per request, a search costs what **{1 / cpu_ratio:.1f}** cached pages cost (a ratio "
+        f"of {cpu_ratio:.3f})."
     )
-    errors = sum(search.errors + page.errors for search, page in pairs)
+    errors = sum(search.errors + page.errors for (search, _), (page, _) in pairs)
     missed = []
     if ratio < TARGETS["ratio"]:
         missed.append(f"ratio {ratio:.3f} (target {TARGETS['ratio']})")
@@ -173,7 +208,10 @@ def main():
                 # Warm: every worker has loaded the app, the page is cached, the index's words are read.
                 wrk.run(port, [PAGE], CONNECTIONS, 2)
                 wrk.run(port, [], CONNECTIONS, 2, script="search.lua", arguments=searched)
-                pairs = measure(port, searched)
+                # PostgreSQL's main process (its backends are its children), from its pid file.
+                postmaster = int((Path(cluster.data) / "postmaster.pid").read_text().split()[0])
+                roots = [server.pid, postmaster, redis.process.pid]
+                pairs = measure(port, searched, roots)
             finally:
                 server.send_signal(signal.SIGTERM)
                 server.wait(stack.STOP_TIMEOUT_SECONDS)
