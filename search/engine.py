@@ -14,6 +14,7 @@ the same way here. Answers are cached per normalised query (the terms, in order)
 number of slots of the shared cache, for the version of the index they came from.
 """
 
+import functools
 import hashlib
 import math
 import unicodedata
@@ -288,9 +289,9 @@ def _snippet(row, query):
         return mark_safe(escape(line[:end]) + ("…" if end < len(line) else ""))
     line, terms = lines[best], query.terms
     pieces, position, start, end = [], None, 0, len(line)
-    # Words are read from the first marked one to the end of the window only: lines can be long.
-    for word_start, word_end, spelling in text.words(line):
-        marked = text.term(spelling) in terms
+    # From the first marked word to the end of the window only: lines can be long.
+    for word_start, word_end, term in _terms_at(line):
+        marked = term in terms
         if position is None:
             if not marked:
                 continue
@@ -303,6 +304,16 @@ def _snippet(row, query):
             position = word_end
     pieces.append(escape(line[position or 0 : end]))
     return mark_safe(("…" if start else "") + "".join(pieces) + ("…" if end < len(line) else ""))
+
+
+@functools.lru_cache(maxsize=2048)
+def _terms_at(line):
+    """
+    Where the words of `line` that have a term are, with their terms, (start, end, term), in order: a line
+    is read into words once by each process, not by every search that shows it (a line of the index is
+    the same text however often it is fetched).
+    """
+    return tuple((start, end, term) for start, end, spelling in text.words(line) if (term := text.term(spelling)))
 
 
 def _start(line, first):
