@@ -9,17 +9,17 @@ Python on SQLite), and the page says so. When no section holds every word, the s
 most of them are shown, and the page says so.
 
 PostgreSQL finds the sections through the GIN index on their tsvector and orders the first
-CANDIDATES of them by ts_rank; SQLite finds them with LIKE on the same terms. Both then score them
-the same way here. Answers are cached per normalised query (the terms, in order) in a bounded
+CANDIDATES of them by ts_rank; SQLite finds them with LIKE on the same terms. Both do it in one
+query, which also brings the sections holding some of the words for when none holds them all, and
+both then score them the same way here. Answers are cached per normalised query (the terms, in order) in a bounded
 number of slots of the shared cache, for the version of the index they came from.
 """
 
-import functools
 import hashlib
 import math
 import unicodedata
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import or_
 
 from django.conf import settings
@@ -306,7 +306,7 @@ def _snippet(row, query):
     return mark_safe(("…" if start else "") + "".join(pieces) + ("…" if end < len(line) else ""))
 
 
-@functools.lru_cache(maxsize=2048)
+@lru_cache(maxsize=2048)
 def _terms_at(line):
     """
     Where the words of `line` that have a term are, with their terms, (start, end, term), in order: a line
