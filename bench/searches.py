@@ -19,6 +19,7 @@ import datetime
 import os
 import platform
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
@@ -121,12 +122,12 @@ def cpu_seconds(roots):
         pid = int(stat.parent.name)
         children.setdefault(int(fields[1]), []).append(pid)
         found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    spent, stack = {}, list(roots)
-    while stack:
-        pid = stack.pop()
+    spent, pending = {}, list(roots)
+    while pending:
+        pid = pending.pop()
         if pid in found and pid not in spent:
             spent[pid] = found[pid]
-            stack.extend(children.get(pid, []))
+            pending.extend(children.get(pid, []))
     return spent
 
 
@@ -218,6 +219,7 @@ def main():
     except (stack.StackError, wrk.LoadFailed) as error:
         print(f"FAILED: {error}\nlog: {temp_dir / 'bench.log'}", file=sys.stderr)
         return 2
+    shutil.rmtree(temp_dir, ignore_errors=True)
     text, missed, errors = report(pairs, workers)
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(
