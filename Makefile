@@ -14,7 +14,7 @@ SERVE_ENV := SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; prin
 	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 PORT=$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install lock run test test-postgres lint format migrate load export backup restore serve bench clean
+.PHONY: install lock run test test-postgres lint format migrate load export backup restore serve bench bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,9 @@ serve: install ## The production configuration: nginx on 127.0.0.1:$(PORT) in fr
 # BENCH names the scenarios (bench/README.md): site and postgres by default; deploys measures make serve's reload and restart.
 bench: install ## The deployment's targets measured with wrk: cached pages against files, edits, junk, searches, slow clients, load, outages.
 	$(BIN)/python bench/run.py $(BENCH)
+
+bench-search: install ## Searches answered afresh against a cached page, side by side on one gunicorn, on PostgreSQL.
+	$(BIN)/python bench/searches.py
 
 clean:
 	rm -rf $(VENV) staticfiles

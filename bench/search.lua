@@ -1,8 +1,10 @@
--- For `wrk -s search.lua URL -- WORD...`: searches of two random words from the list, each different;
+-- For `wrk -s search.lua URL -- WORD...`: searches of two random words from the list and a number that
+-- grows by one each time, from a random start, so that no search is answered from the search cache;
 -- prints "status N count" for each status seen (200 answered, 429 refused by nginx's limit).
 
 local words = {}
 local threads = {}
+local number = 0
 -- A global, so that done() can read each thread's with thread:get().
 counts = {}
 
@@ -15,10 +17,12 @@ function init(args)
       words[i] = word
    end
    math.randomseed(os.time() + #tostring({}))
+   number = math.random(1000000000)
 end
 
 function request()
-   local q = words[math.random(#words)] .. "+" .. words[math.random(#words)] .. "+" .. math.random(1000000)
+   number = number + 1
+   local q = words[math.random(#words)] .. "+" .. words[math.random(#words)] .. "+" .. number
    return wrk.format("GET", "/search/?q=" .. q)
 end
 

@@ -92,6 +92,8 @@ _NEVER = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 _memo = {"version": None, "checked": float("-inf"), "batched": False, "recheck_at": _NEVER}
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _cache_down_until = {"at": float("-inf")}
+# The memories of the functions wrapped by `per_version`, emptied by `forget`.
+_per_version = []
 
 
 # --- The content version ------------------------------------------------------------------------
@@ -193,11 +195,34 @@ def in_one_change():
     return _memo["batched"]
 
 
+def per_version(function):
+    """
+    `function` (no arguments) called once per content version by this process: its value is kept in the
+    process's memory until the version moves on (what every page shows, such as the program in its header).
+    Like the pages, the value of before a change is never used after it: an uncommitted change of this
+    thread is a version of its own.
+    """
+    memo = {}
+    _per_version.append(memo)
+
+    @functools.wraps(function)
+    def for_this_version():
+        version = current_version()
+        kept = memo.get("kept")
+        if kept is None or kept[0] != version:
+            kept = memo["kept"] = (version, function())
+        return kept[1]
+
+    return for_this_version
+
+
 def forget():
     """Drop this process's memory of the version, its local copies and cache errors (tests start each afresh)."""
     _memo.update(version=None, checked=float("-inf"), recheck_at=_NEVER)
     _local.clear()
     _cache_down_until["at"] = float("-inf")
+    for memo in _per_version:
+        memo.clear()
 
 
 # --- The cache, tolerating its outages ------------------------------------------------------------

@@ -175,6 +175,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Local memory unless CACHE_URL names a shared cache (redis://host:6379/0 in production).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://residency-pages")}
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Django's, keeping its redis-py client instead of making one per call (residency/rediscache.py).
+    CACHES["default"]["BACKEND"] = "residency.rediscache.RedisCache"
     # A down or hung Redis costs a request at most this long; the page is then rendered without it.
     CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.25)
     CACHES["default"].setdefault("OPTIONS", {}).update(

@@ -11,7 +11,7 @@ PLACES = {
     "head": "inside every public page's <head>, after its stylesheets",
     "banner": "the top of every public page's body",
     "menu": "the main menu, after the links to the pages",
-    "footer": "every public page's footer, last",
+    "footer": "every public page's footer, last (kept per content version: the same on every page)",
     "admin_index": "the admin index, above the list of apps",
 }
 

@@ -11,13 +11,14 @@ from html.parser import HTMLParser
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 
-from . import changes, fields, formats, slots
+from . import changes, fields, formats, pagecache, slots
 
 register = template.Library()
 
@@ -192,3 +193,51 @@ def contents(parser, token):
     nodelist = parser.parse(("endcontents",))
     parser.delete_first_token()
     return ContentsNode(nodelist)
+
+
+# The most fragments kept for one content version; past it, the rest are rendered each time.
+MAX_FRAGMENTS = 256
+
+
+@pagecache.per_version
+def _fragments():
+    """{(name, what it varies on): HTML} of the `{% per_version %}` fragments rendered for this content version."""
+    return {}
+
+
+class PerVersionNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, name, vary):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary = vary
+
+    def render(self, context):
+        key = (self.name, *(value.resolve(context) for value in self.vary))
+        try:
+            fragments = _fragments()
+        except DatabaseError:  # The version is not known (the database is down): no keeping, as on a miss.
+            return self.nodelist.render(context)
+        rendered = fragments.get(key)
+        if rendered is None:
+            rendered = self.nodelist.render(context)
+            if len(fragments) < MAX_FRAGMENTS:
+                fragments[key] = rendered
+        return rendered
+
+
+@register.tag
+def per_version(parser, token):
+    """
+    `{% per_version "footer" program.pk changed_at %}…{% endper_version %}`: rendered once per content version
+    by each process (and again when the values after the name differ), then kept in its memory: for what
+    every page shows alike (its footer), which a page rendered afresh (a search) would otherwise draw again.
+    The values must name everything the fragment shows that is not the same for the whole content version.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("per_version takes a name and the values the fragment varies on")
+    nodelist = parser.parse(("endper_version",))
+    parser.delete_first_token()
+    return PerVersionNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])

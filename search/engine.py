@@ -9,8 +9,9 @@ Python on SQLite), and the page says so. When no section holds every word, the s
 most of them are shown, and the page says so.
 
 PostgreSQL finds the sections through the GIN index on their tsvector and orders the first
-CANDIDATES of them by ts_rank; SQLite finds them with LIKE on the same terms. Both then score them
-the same way here. Answers are cached per normalised query (the terms, in order) in a bounded
+CANDIDATES of them by ts_rank; SQLite finds them with LIKE on the same terms. Both do it in one
+query, which also brings the sections holding some of the words for when none holds them all, and
+both then score them the same way here. Answers are cached per normalised query (the terms, in order) in a bounded
 number of slots of the shared cache, for the version of the index they came from.
 """
 
@@ -18,12 +19,12 @@ import hashlib
 import math
 import unicodedata
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import and_, or_
+from functools import lru_cache, reduce
+from operator import or_
 
 from django.conf import settings
 from django.contrib.postgres.lookups import TrigramSimilar
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import F, Q, Value
 from django.utils.html import escape
@@ -48,6 +49,17 @@ SNIPPET = 240
 # Scores: a term in the section's heading, in its page's heading, and a heading that is the whole query.
 IN_HEADING, IN_PAGE, WHOLE_HEADING, TOGETHER = 4.0, 1.5, 6.0, 2.0
 FIELDS = ("url", "page", "heading", "text", "heading_terms", "page_terms", "text_terms", "order")
+# PostgreSQL: the CANDIDATES best sections holding any group of the query, those holding every group first,
+# each ranked by what it holds. Written out rather than built by the ORM, whose building of it cost a search
+# more than running it (bench/searches.py, docs/performance.md).
+_MATCHING_SQL = f"""
+    SELECT {", ".join(f'"{name}"' for name in FIELDS)}, vector @@ every_group AS every
+    FROM {Section._meta.db_table}, to_tsquery('simple', %s) AS every_group, to_tsquery('simple', %s) AS some_group
+    WHERE vector @@ some_group
+    ORDER BY every DESC, ts_rank(vector, CASE WHEN vector @@ every_group THEN every_group ELSE some_group END) DESC,
+        "order"
+    LIMIT %s
+"""
 
 
 @dataclass(frozen=True)
@@ -171,31 +183,36 @@ def _answer(parsed, spellings):
     if not groups:
         return answer
     query = Query(tuple(groups))
-    rows = _matching(query, every=True)
-    if not rows and len(groups) > 1:
-        rows, answer.partial = _matching(query, every=False), True
+    rows = _matching(query)
+    held = [row for row in rows if row["every"]]
+    if held or len(groups) == 1:
+        rows = held
+    else:
+        answer.partial = True
     answer.results = _ranked(rows, query, vocabulary)
     return answer
 
 
-def _matching(query, every):
-    """The rows of the sections holding every group of `query` (or, not `every`, any of them)."""
+def _matching(query):
+    """
+    In one query, the rows of the sections holding every group of `query`, each with "every" true, or, when
+    none holds them all, those holding any of them: the rows a search shows, and then the rows it falls back on.
+    """
     if connection.vendor == "postgresql":
-        joiner = " & " if every else " | "
-        raw = joiner.join("(" + " <-> ".join(f"'{term}'" for term in group) + ")" for group in query.groups)
-        search_query = SearchQuery(raw, search_type="raw", config="simple")
-        rows = (
-            Section.objects.filter(vector=search_query)
-            .annotate(rank=SearchRank(F("vector"), search_query))
-            .order_by("-rank", "order")
-            .values(*FIELDS)[:CANDIDATES]
+        every, some = (
+            joiner.join("(" + " <-> ".join(f"'{term}'" for term in group) + ")" for group in query.groups)
+            for joiner in (" & ", " | ")
         )
-        return list(rows)
-    conditions = [
-        reduce(or_, [Q(**{f"{name}__contains": text.run(list(group))}) for name in FIELDS[4:7]])
-        for group in query.groups
-    ]
-    return list(Section.objects.filter(reduce(and_ if every else or_, conditions)).values(*FIELDS))
+        with connection.cursor() as cursor:
+            cursor.execute(_MATCHING_SQL, [every, some, CANDIDATES])
+            return [dict(zip((*FIELDS, "every"), row, strict=True)) for row in cursor.fetchall()]
+    needles = [text.run(list(group)) for group in query.groups]
+    conditions = [reduce(or_, [Q(**{f"{name}__contains": needle}) for name in FIELDS[4:7]]) for needle in needles]
+    rows = list(Section.objects.filter(reduce(or_, conditions)).values(*FIELDS))
+    for row in rows:
+        # LIKE on SQLite ignores the case of ASCII letters; the runs of terms are lowercase, so `in` agrees.
+        row["every"] = all(any(needle in row[name] for name in FIELDS[4:7]) for needle in needles)
+    return rows
 
 
 def _ranked(rows, query, vocabulary):
@@ -272,9 +289,9 @@ def _snippet(row, query):
         return mark_safe(escape(line[:end]) + ("…" if end < len(line) else ""))
     line, terms = lines[best], query.terms
     pieces, position, start, end = [], None, 0, len(line)
-    # Words are read from the first marked one to the end of the window only: lines can be long.
-    for word_start, word_end, spelling in text.words(line):
-        marked = text.term(spelling) in terms
+    # From the first marked word to the end of the window only: lines can be long.
+    for word_start, word_end, term in _terms_at(line):
+        marked = term in terms
         if position is None:
             if not marked:
                 continue
@@ -287,6 +304,16 @@ def _snippet(row, query):
             position = word_end
     pieces.append(escape(line[position or 0 : end]))
     return mark_safe(("…" if start else "") + "".join(pieces) + ("…" if end < len(line) else ""))
+
+
+@lru_cache(maxsize=2048)
+def _terms_at(line):
+    """
+    Where the words of `line` that have a term are, with their terms, (start, end, term), in order: a line
+    is read into words once by each process, not by every search that shows it (a line of the index is
+    the same text however often it is fetched).
+    """
+    return tuple((start, end, term) for start, end, spelling in text.words(line) if (term := text.term(spelling)))
 
 
 def _start(line, first):

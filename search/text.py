@@ -65,7 +65,12 @@ def words(text):
     several (“Med-Peds” is “Med” and “Peds”, “2020-2021” is “2020” and “2021”).
     """
     for match in _WORD.finditer(text):
-        yield from _split(match)
+        word = match[0]
+        if word.isalnum():
+            # Most words join nothing (every character is one of _PART's): the word as it is, without _split.
+            yield match.start(), match.end(), word
+        else:
+            yield from _split(match)
 
 
 def _split(match):

@@ -22,6 +22,7 @@ from programs.factories import BenefitFactory, TrackFactory
 from programs.models import Benefit, Program
 from residency import content, pagecache
 from residency.content import content_models
+from residency.views import server_error
 from sites.factories import PracticeFactory
 from sites.models import Practice
 from tests.forms import practice_form
@@ -188,3 +189,25 @@ def test_a_time_saved_within_a_millisecond_of_a_second_exports_the_same_after_a_
     call_command("load_content", fixtures=tmp_path / "first", verbosity=0)
     again = content.export(tmp_path / "again")
     assert [path.read_bytes() for path in again] == [path.read_bytes() for path in first]
+
+
+def footer(response):
+    return response.text.split('<footer class="site-footer">', 1)[1].split("</footer>", 1)[0]
+
+
+def test_each_pages_footer_is_its_own_though_drawn_once_per_content_version(client, rf):
+    everything_changed_at(LATER)
+    Rotation.objects.update(changed_at=LATER_STILL)
+    pagecache.content_changed()
+    program = Program.objects.current()
+    # The error page, drawn without the database, has no program in its footer: never another page's.
+    error = server_error(rf.get("/"))
+    assert program.name not in error.content.decode().split('<footer class="site-footer">', 1)[1]
+    benefits = footer(client.get(reverse("programs:benefits")))
+    assert program.name in benefits
+    assert footer_time(client, reverse("curriculum:rotation_list")) == LATER_STILL
+    assert footer(client.get(reverse("curriculum:elective_list"))) == benefits
+    # The program's edit is a new content version: every footer is drawn again.
+    program.name = "Zephyrine Internal Medicine Residency"
+    program.save()
+    assert "Zephyrine Internal Medicine Residency" in footer(client.get(reverse("programs:benefits")))

@@ -33,7 +33,8 @@ from sites.models import Practice
 
 pytestmark = pytest.mark.django_db
 
-# Queries per page, by URL name. The program for the header is one query on every page that shows it.
+# Queries per page, by URL name. The program for the header is one query on every page that shows it, the first
+# rendered after a change (each process keeps it for the content version).
 QUERIES = {
     "overview:home": 5,
     "overview:track_list": 7,

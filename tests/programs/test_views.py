@@ -1,6 +1,8 @@
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programs.factories import (
@@ -11,7 +13,7 @@ from programs.factories import (
     PathwaySectionFactory,
     PersonFactory,
 )
-from programs.models import Benefit, Pathway, PathwaySection
+from programs.models import Benefit, Pathway, PathwaySection, Program
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,22 @@ def test_benefits_page_separates_provided_from_full_access(client):
 
 def test_unknown_pathway_answers_not_found(client):
     assert client.get(reverse("programs:pathway_detail", args=["no-such-thing"])).status_code == HTTPStatus.NOT_FOUND
+
+
+def header_fetches_the_program(client, url):
+    """Whether rendering `url` asked the database for the program (the header's, or the page's own)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == HTTPStatus.OK
+    return any('FROM "programs_program"' in query["sql"] for query in queries)
+
+
+def test_the_program_in_every_header_is_fetched_once_per_content_version_and_an_edit_shows_at_once(client):
+    program = Program.objects.current()
+    first, second = reverse("curriculum:rotation_list"), reverse("sites:practice_compare")
+    assert header_fetches_the_program(client, first)
+    assert not header_fetches_the_program(client, second)
+    program.name = "Zephyrine Internal Medicine Residency"
+    program.save()
+    assert header_fetches_the_program(client, first)
+    header = client.get(second).text.split("</header>", 1)[0]
+    assert "Zephyrine Internal Medicine Residency" in header

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -21,7 +22,7 @@ from applications.factories import ApplicationCycleFactory, InterviewDateFactory
 from applications.models import ApplicationCycle, InterviewDate
 from residency import content, pagecache
 from residency.content import content_models
-from search import index
+from search import engine, index
 from search.models import Build, Section
 from sites.factories import PracticeFactory
 from sites.models import Practice
@@ -174,3 +175,15 @@ def test_a_page_is_cut_into_sections_at_its_anchored_headings_leaving_out_naviga
     ]
     assert rows[2].url == "/clinic/#long" and len(rows[2].heading) == Section._meta.get_field("heading").max_length
     assert rows[2].text == "" and all(row.page == "Clinic" for row in rows)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
+def test_a_searchs_query_can_find_the_sections_through_the_gin_index():
+    # At this size a sequential scan is cheaper; with it ruled out, the plan must use the index, as it
+    # will when the sections are many.
+    index.ensure_current()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {engine._MATCHING_SQL}", ["('resid') & ('rotat')", "('resid') | ('rotat')", 60])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "search_section_vector" in plan, plan

@@ -125,6 +125,17 @@ def test_when_no_section_holds_every_word_those_with_some_are_shown_and_said(cli
     assert "holds all of those words" in main
 
 
+def test_when_a_section_holds_every_word_those_holding_only_some_are_not_shown(client):
+    practice = PracticeFactory(name="Quillback Clinic", description="Zanzibarian rounds on Tuesdays.")
+    benefit = BenefitFactory(text="Free zanzibarian lunches", kind=Benefit.Kind.ACCESS)
+    urls, main = search(client, "quillback zanzibarian")
+    assert practice.get_absolute_url() in urls
+    assert f"{reverse('programs:benefits')}#{benefit.kind}" not in urls
+    assert "holds all of those words" not in main
+    # Each word alone finds the benefit: it was left out for holding only one of them.
+    assert f"{reverse('programs:benefits')}#{benefit.kind}" in search(client, "zanzibarian")[0]
+
+
 def test_each_section_is_one_result_with_the_line_holding_most_of_the_words(client):
     for text in ["Zanzibarian lunches", "Zanzibarian dinners", "Zanzibarian breakfasts and zanzibarian teas"]:
         BenefitFactory(text=text, kind=Benefit.Kind.PROVIDED)
