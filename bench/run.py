@@ -442,20 +442,22 @@ def deploy_runs(temp_dir, log):
 # --- The run ---------------------------------------------------------------------------------------
 
 
-def environment(temp_dir, redis_url):
+def environment(temp_dir, redis_url, database_url=None, **settings):
+    """The production settings for the servers of a run in `temp_dir` (SQLite there unless `database_url`)."""
     env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL", "CACHE_URL"}}
     env.update(
         DJANGO_SETTINGS_MODULE="residency.settings",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL="http://127.0.0.1",
-        DATABASE_URL=f"sqlite:///{temp_dir / 'bench.sqlite3'}",
+        DATABASE_URL=database_url or f"sqlite:///{temp_dir / 'bench.sqlite3'}",
         CACHE_URL=redis_url,
         STATIC_ROOT=str(temp_dir / "static"),
         # No TLS on loopback, as in `make serve`.
         SECURE_SSL_REDIRECT="0",
         SESSION_COOKIE_SECURE="0",
         CSRF_COOKIE_SECURE="0",
+        **settings,
     )
     return env
 

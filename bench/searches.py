@@ -18,7 +18,6 @@ and Redis, from /proc), per request: unlike a rate, it does not move with what e
 import datetime
 import os
 import platform
-import secrets
 import shutil
 import signal
 import statistics
@@ -30,6 +29,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import run
 import wrk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,24 +57,6 @@ def get(port, path):
         return error.code, error.read()
     except OSError:
         return None, b""
-
-
-def environment(temp_dir, database_url, redis_url):
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL", "CACHE_URL"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="residency.settings",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        SITE_URL="http://127.0.0.1",
-        DATABASE_URL=database_url,
-        CACHE_URL=redis_url,
-        STATIC_ROOT=str(temp_dir / "static"),
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        GUNICORN_ACCESS_LOG="",
-    )
-    return env
 
 
 def words(env):
@@ -197,7 +179,7 @@ def main():
             stack.postgres_cluster() as cluster,
             stack.redis_server() as redis,
         ):
-            env = environment(temp_dir, cluster.create_database("bench"), redis.url)
+            env = run.environment(temp_dir, redis.url, cluster.create_database("bench"), GUNICORN_ACCESS_LOG="")
             progress(f"preparing the database, the content and the static files (log: {temp_dir / 'bench.log'})")
             for command in (["migrate", "--noinput"], ["load_content"], ["collectstatic", "--noinput"]):
                 stack.manage(env, *command, output=log)
