@@ -6,6 +6,7 @@ and the places apps fill in the project's templates.
 import datetime
 import html
 import json
+import re
 from html.parser import HTMLParser
 
 from django import template
@@ -131,6 +132,8 @@ def slot(context, place):
 
 # A page with at least this many sections (headings with an id) opens with a list of them.
 CONTENTS_MIN_SECTIONS = 4
+# An <h2> start tag with an id: at least as many as the parser finds sections (it leaves out those in a <nav>).
+_SECTION_HEADING = re.compile(r"<h2\b[^>]*\sid=", re.IGNORECASE)
 
 
 class _SectionHeadings(HTMLParser):
@@ -170,6 +173,9 @@ class ContentsNode(template.Node):
     def render(self, context):
         content = self.nodelist.render(context)
         if not getattr(context.get("view"), "contents_list", True) or "</h1>" not in content:
+            return content
+        # Most pages have too few sections for a list: counted cheaply before the page is parsed.
+        if len(_SECTION_HEADING.findall(content)) < CONTENTS_MIN_SECTIONS:
             return content
         parser = _SectionHeadings()
         parser.feed(content)

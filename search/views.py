@@ -17,6 +17,8 @@ class SearchView(PublicPageMixin, TemplateView):
     # Search results are not a page to list (sitemap, navigation); the form is on every page.
     listed = False
     limited = True
+    # Its sections are the results, each a link already: no list of them on top.
+    contents_list = False
     # The page's own search box; the front page shows it too, for phones.
     form_template = "search/includes/_page_form.html"
 
