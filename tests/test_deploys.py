@@ -68,6 +68,8 @@ class Visitors(threading.Thread):
     def run(self):
         while not self.stopping.is_set():
             for path in self.paths:
+                if self.stopping.is_set():
+                    break
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
                 try:
                     connection.request("GET", path)
@@ -139,11 +141,12 @@ def test_sighup_to_make_serve_brings_up_new_templates_with_no_failed_request(
         wait_for(lambda: len(_children(master)) == 2 and not _children(master) & old_workers, 90, "old workers gone")
         time.sleep(1)
     finally:
+        # The visitors finish before the site stops: a request sent after it would find nothing there.
         visitors.stopping.set()
+        visitors.join(65)
         serve.send_signal(signal.SIGTERM)
         serve.wait(60)
         log.close()
-    visitors.join(15)
     assert serve.returncode == 143, (tmp_path / "serve.log").read_text()[-3000:]  # stopped by SIGTERM
     assert visitors.answered > 0
     assert visitors.failed == []
