@@ -6,6 +6,8 @@ server of their own, and gunicorn behind nginx. The servers are the ones `make s
 
 import contextlib
 import os
+import shutil
+import subprocess
 import sys
 
 import pytest
@@ -44,6 +46,20 @@ def collect_static(root):
     env = site_environment(root / "unused.sqlite3", DJANGO_SETTINGS_MODULE="residency.settings", STATIC_ROOT=str(root))
     manage(env, "collectstatic", "--noinput")
     return root
+
+
+def self_signed_certificate(folder):
+    """A throwaway certificate for 127.0.0.1, made with openssl in `folder`: (certificate, key)."""
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a throwaway certificate")
+    certificate, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-nodes", "-newkey", "rsa:2048", "-days", "1", "-subj", "/CN=127.0.0.1"]
+        + ["-keyout", str(key), "-out", str(certificate)],
+        check=True,
+        capture_output=True,
+    )
+    return certificate, key
 
 
 @contextlib.contextmanager

@@ -15,7 +15,6 @@ import http.client
 import http.cookiejar
 import json
 import re
-import shutil
 import socket
 import ssl
 import subprocess
@@ -458,15 +457,7 @@ def test_the_stale_copy_is_served_while_gunicorn_is_down(tmp_path, site_database
 
 
 def test_production_ends_tls_with_the_configured_certificate_and_redirects_http(tmp_path, site_database, static_root):
-    if not shutil.which("openssl"):
-        pytest.skip("openssl is needed to make a test certificate")
-    certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-nodes", "-newkey", "rsa:2048", "-days", "1", "-subj", "/CN=127.0.0.1"]
-        + ["-keyout", str(key), "-out", str(certificate)],
-        check=True,
-        capture_output=True,
-    )
+    certificate, key = servers.self_signed_certificate(tmp_path)
     http_port, https_port = servers.free_port(), servers.free_port()
     with start_stack(tmp_path / "run", site_database, static_root) as running:
         # The production server blocks, in front of the same gunicorn, in a second nginx.

@@ -8,7 +8,6 @@ and on Django's pages once.
 """
 
 import re
-import shutil
 import socket
 import ssl
 import subprocess
@@ -157,17 +156,7 @@ def test_a_local_run_gets_no_hsts(tmp_path):
 def certificate(tmp_path_factory):
     if stack.nginx_binary() is None:
         pytest.skip("nginx is not installed (Debian package nginx; .ci/run installs it)")
-    if not shutil.which("openssl"):
-        pytest.skip("openssl is needed to make a throwaway certificate")
-    folder = tmp_path_factory.mktemp("certificate")
-    certificate, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-nodes", "-newkey", "rsa:2048", "-days", "1", "-subj", "/CN=127.0.0.1"]
-        + ["-keyout", str(key), "-out", str(certificate)],
-        check=True,
-        capture_output=True,
-    )
-    return certificate, key
+    return servers.self_signed_certificate(tmp_path_factory.mktemp("certificate"))
 
 
 def production_nginx(folder, certificate, key, upstream, static_root):
