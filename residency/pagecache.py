@@ -255,11 +255,6 @@ def cache_delete(key):
     _cache_call("delete", key)
 
 
-def cache_clear():
-    """Empty the cache (tests and the benchmark start afresh)."""
-    _cache_call("clear")
-
-
 def _cache_call(method, *args):
     if time.monotonic() < _cache_down_until["at"]:
         return None
